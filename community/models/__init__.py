@@ -1,0 +1,4 @@
+"""Community models, split by concern; import from here."""
+
+from .pages import CommunityIndexPage, CommunityPage, Visibility  # noqa: F401
+from .people import ExpertiseTag, Membership, Organisation, Profile  # noqa: F401

@@ -1,0 +1,108 @@
+"""The one access policy: who may see or do what in which community.
+
+Every door (page, list, count, search, feed, sitemap, API, comment endpoint, e-mail, benchmark,
+admin) asks these functions or uses the querysets they build; nothing else decides. Rules:
+
+- open: anyone reads; active members write.
+- closed: anyone sees the community and its framework; only active members read and write posts;
+  joining needs a facilitator's approval.
+- private: invisible to non-members everywhere; its URLs answer 404, never 403.
+
+Superusers (site administrators) see everything. Being staff alone gives no reading rights.
+
+A user's memberships are loaded once per user object and cached on it, so a page that asks the
+policy about many communities still runs one query.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import CommunityPage, Membership, Visibility
+
+_CACHE_ATTR = "_koffietafel_memberships"
+
+
+def _is_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def memberships(user) -> dict[int, Membership]:
+    """All memberships of ``user`` by community id (any status), cached on the user object."""
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user) -> None:
+    """Drop the cache after a membership changed within the same request."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def membership_of(user, community) -> Membership | None:
+    return memberships(user).get(community.pk)
+
+
+def is_member(user, community) -> bool:
+    m = membership_of(user, community)
+    return bool(m and m.is_active)
+
+
+def is_facilitator(user, community) -> bool:
+    m = membership_of(user, community)
+    return bool(m and m.is_active and m.role == Membership.Role.FACILITATOR)
+
+
+def can_view_community(user, community) -> bool:
+    """May this user know the community exists (see its page and framework)?"""
+    if community.visibility != Visibility.PRIVATE:
+        return True
+    return _is_admin(user) or is_member(user, community)
+
+
+def can_read_posts(user, community) -> bool:
+    """May this user read the questions, stories and answers inside the community?"""
+    if community.visibility == Visibility.OPEN:
+        return True
+    return _is_admin(user) or is_member(user, community)
+
+
+def can_post(user, community) -> bool:
+    """May this user ask, share and answer in the community?"""
+    return is_member(user, community)
+
+
+def can_moderate(user, community) -> bool:
+    return _is_admin(user) or is_facilitator(user, community)
+
+
+def active_membership_exists(user, community_ref="pk"):
+    return Exists(
+        Membership.objects.filter(user=user, community_id=OuterRef(community_ref), status=Membership.Status.ACTIVE)
+    )
+
+
+def visible_communities(queryset, user):
+    """Filter a CommunityPage queryset to those the user may know exist."""
+    if _is_admin(user):
+        return queryset
+    public = ~Q(visibility=Visibility.PRIVATE)
+    if user is None or not user.is_authenticated:
+        return queryset.filter(public)
+    return queryset.filter(public | Q(active_membership_exists(user)))
+
+
+def readable_communities(user):
+    """CommunityPage ids whose posts the user may read (for filtering posts, counts, search)."""
+    qs = CommunityPage.objects.all()
+    if _is_admin(user):
+        return qs
+    open_ = Q(visibility=Visibility.OPEN)
+    if user is None or not user.is_authenticated:
+        return qs.filter(open_)
+    return qs.filter(open_ | Q(active_membership_exists(user)))

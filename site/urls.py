@@ -1,0 +1,29 @@
+"""Root URLs. Wagtail serves every page not matched here (it must stay last)."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from community import views as community_views
+from home import views as home_views
+
+urlpatterns = [
+    path("beheer/", include(wagtailadmin_urls)),
+    path("documenten/", include(wagtaildocs_urls)),
+    path("account/", include("allauth.urls")),
+    path("profiel/", community_views.profile_edit, name="profile_edit"),
+    path("taal/", set_language, name="set_language"),
+    path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("sitemap.xml", sitemap),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
