@@ -1,0 +1,76 @@
+"""Fixtures shared by the whole suite: the site tree, a community and the people around it.
+
+The cast mirrors the demo logins (see seed_demo): ``member`` and ``facilitator`` belong to
+``community``, ``outsider`` belongs nowhere, ``superuser`` administers the site. Build anything
+else with the factories in tests/factories.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from home.services import ensure_site_structure
+from tests.factories import CommunityPageFactory, MembershipFactory, SuperuserFactory, UserFactory
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres`` run only in the PostgreSQL pass of scripts/test."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (scripts/test runs a PostgreSQL pass when it is installed)")
+
+
+@pytest.fixture
+def site_tree(db):
+    """``(home, community_index)``: the tree every installation has, built the way seed_demo builds it."""
+    return ensure_site_structure()
+
+
+@pytest.fixture
+def home_page(site_tree):
+    return site_tree[0]
+
+
+@pytest.fixture
+def community_index(site_tree):
+    return site_tree[1]
+
+
+@pytest.fixture
+def community_factory(community_index):
+    """Make more communities under the index: ``community_factory(private=True, title="...")``."""
+
+    def make(**kwargs):
+        kwargs.setdefault("parent", community_index)
+        return CommunityPageFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def community(community_factory):
+    """An open community with ``facilitator`` and ``member`` in it."""
+    return community_factory(title="Schuldhulp in de wijk")
+
+
+@pytest.fixture
+def facilitator(community):
+    membership = MembershipFactory(
+        user=UserFactory(username="facilitator"), community=community, facilitator=True
+    )
+    return membership.user
+
+
+@pytest.fixture
+def member(community):
+    return MembershipFactory(user=UserFactory(username="member"), community=community).user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="admin")
