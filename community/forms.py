@@ -32,3 +32,118 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["display_name", "organisation", "job_title", "expertise"]
+
+
+# -- posts and answers -----------------------------------------------------------------------
+
+from .models import Post, Theme  # noqa: E402
+from .models.posts import BODY_MAX, TITLE_MAX, TITLE_MIN  # noqa: E402
+
+_BODY_ERRORS = {
+    "max_length": _("Je tekst is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d). Kort hem in."),
+}
+
+
+def _body_field(label, *, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=help_text,
+        error_messages={**_BODY_ERRORS, "required": _("Vul dit veld in.")},
+        strip=False,
+    )
+
+
+class ThemeChoiceMixin:
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.filter(community=community) if community is not None else Theme.objects.none()
+        self.fields["themes"].queryset = themes
+        if not themes.exists():
+            del self.fields["themes"]
+
+
+class QuestionForm(ThemeChoiceMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Je vraag in één zin"),
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        help_text=_("Tussen de %(min)d en %(max)d tekens. Bijvoorbeeld: Hoe bereiken jullie inwoners die geen post openen?")
+        % {"min": TITLE_MIN, "max": TITLE_MAX},
+        error_messages={
+            "required": _("Geef je vraag een titel."),
+            "min_length": _("De titel is te kort: minstens %(limit_value)d tekens (nu %(show_value)d)."),
+            "max_length": _("De titel is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d)."),
+        },
+    )
+    body = _body_field(
+        _("Toelichting"), help_text=_("Wat heb je al geprobeerd, wat is de context? Je kunt Markdown gebruiken.")
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thema's"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if len(title) < TITLE_MIN:
+            raise forms.ValidationError(_("De titel is te kort: minstens %(min)d tekens.") % {"min": TITLE_MIN})
+        return title
+
+
+class StoryForm(QuestionForm):
+    title = forms.CharField(
+        label=_("Titel van je verhaal"),
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        error_messages=QuestionForm.base_fields["title"].error_messages,
+    )
+    story_status = forms.ChoiceField(
+        label=_("Hoe staat het ervoor?"), choices=Post.StoryStatus.choices, initial=Post.StoryStatus.ONGOING,
+        widget=forms.RadioSelect,
+        help_text=_("Ook een gestopt initiatief is waardevol: juist daar leren collega's van."),
+    )
+    context = _body_field(_("Aanleiding"), required=True, help_text=_("Welk vraagstuk speelde er?"))
+    tried = _body_field(_("Wat we probeerden"), required=True)
+    building_blocks = _body_field(_("Bouwstenen: wat hielp"))
+    obstacles = _body_field(_("Obstakels: wat hinderde"))
+    lessons = _body_field(_("Wat we leerden"))
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Betrokken organisaties"), queryset=Organisation.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["title", "story_status", "context", "tried", "building_blocks", "obstacles", "lessons",
+                   "themes", "organisations"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"]
+
+
+class AnswerForm(forms.Form):
+    body = _body_field(_("Je antwoord"), required=True, help_text=_("Je kunt Markdown gebruiken."))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("Schrijf eerst je antwoord."))
+        return body
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef een reden op, zodat de auteur weet waarom.")},
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(label=_("Wat is er mis met dit antwoord?"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mailadres van de collega"),
+                             error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")})

@@ -106,3 +106,83 @@ def readable_communities(user):
     if user is None or not user.is_authenticated:
         return qs.filter(open_)
     return qs.filter(open_ | Q(active_membership_exists(user)))
+
+
+def facilitated_community_ids(user) -> list[int]:
+    return [cid for cid, m in memberships(user).items() if m.is_active and m.role == Membership.Role.FACILITATOR]
+
+
+# -- posts -----------------------------------------------------------------------------------
+
+
+def visible_posts(queryset, user):
+    """Filter a Post queryset to what the user may read.
+
+    The community must be live and readable; a hidden post stays visible to its author (who sees
+    why it was hidden) and to the community's facilitators.
+    """
+    qs = queryset.filter(community__live=True)
+    if _is_admin(user):
+        return qs
+    qs = qs.filter(community__in=readable_communities(user).values("pk"))
+    if user is None or not user.is_authenticated:
+        return qs.filter(is_hidden=False)
+    return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(community_id__in=facilitated_community_ids(user)))
+
+
+def can_view_post(user, post) -> bool:
+    community = post.community
+    if not community.live or not can_read_posts(user, community):
+        return False
+    if not post.is_hidden:
+        return True
+    return bool(user.is_authenticated and (post.author_id == user.pk or can_moderate(user, community)))
+
+
+def can_edit_post(user, post) -> bool:
+    return bool(user.is_authenticated and post.author_id == user.pk and is_member(user, post.community))
+
+
+def can_delete_post(user, post) -> bool:
+    return can_edit_post(user, post) and post.answer_count == 0
+
+
+def can_answer(user, post) -> bool:
+    return can_post(user, post.community) and not post.is_hidden
+
+
+def can_accept(user, post) -> bool:
+    if not post.is_question or not user.is_authenticated:
+        return False
+    return (post.author_id == user.pk and is_member(user, post.community)) or is_facilitator(user, post.community)
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+def visible_answers(queryset, user, post):
+    """Answers of one post the user may read (the post itself must already be visible)."""
+    if can_moderate(user, post.community):
+        return queryset
+    public = Q(is_public=True, is_removed=False)
+    if user.is_authenticated:
+        return queryset.filter(public | Q(user=user))
+    return queryset.filter(public)
+
+
+def can_vote(user, answer, post) -> bool:
+    return can_post(user, post.community) and answer.user_id != user.pk and not answer.is_hidden
+
+
+def can_flag(user, answer, post) -> bool:
+    return can_post(user, post.community) and answer.user_id != user.pk
+
+
+def can_edit_answer(user, answer, post, *, now) -> bool:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    if not (user.is_authenticated and answer.user_id == user.pk and can_post(user, post.community)):
+        return False
+    return now - answer.submit_date <= timedelta(minutes=settings.ANSWER_EDIT_WINDOW_MINUTES)

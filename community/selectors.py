@@ -30,3 +30,99 @@ def facilitators_of(community):
         .select_related("user__profile__organisation")
         .order_by("user__profile__display_name", "user__username")
     )
+
+
+# -- posts -----------------------------------------------------------------------------------
+
+from django.core.paginator import Paginator  # noqa: E402
+
+from . import policies  # noqa: E402
+from .models import Answer, AnswerFlag, HelpfulVote, Post, Theme  # noqa: E402
+
+POSTS_PER_PAGE = 20
+
+FILTERS = {
+    "onbeantwoord": {"answer_count": 0, "kind": Post.Kind.QUESTION},
+    "opgelost": {"accepted_answer__isnull": False},
+    "vragen": {"kind": Post.Kind.QUESTION},
+    "verhalen": {"kind": Post.Kind.STORY},
+}
+
+
+def community_posts(*, user, community, filter_key: str = "", theme_slug: str = "", page_number=1):
+    """One page of the community's posts the user may read, newest first, with what cards show."""
+    qs = Post.objects.filter(community=community).visible_to(user).for_list()
+    if filter_key in FILTERS:
+        qs = qs.filter(**FILTERS[filter_key])
+    if theme_slug:
+        qs = qs.filter(themes__slug=theme_slug)
+    qs = qs.order_by("-created_at", "-pk")
+    return Paginator(qs, POSTS_PER_PAGE).get_page(page_number)
+
+
+def community_themes(community):
+    return list(Theme.objects.filter(community=community))
+
+
+def post_for(*, user, community, pk: int) -> Post | None:
+    """The post if it exists in this community and the user may read it; else None (→ 404)."""
+    return (
+        Post.objects.filter(community=community, pk=pk)
+        .visible_to(user)
+        .select_related("author__profile__organisation", "community", "hidden_by__profile")
+        .prefetch_related("themes", "organisations")
+        .first()
+    )
+
+
+def post_thread(*, user, post: Post) -> dict:
+    """Answers of a post in thread order, the accepted one lifted out, with the user's own votes.
+
+    A fixed number of queries whatever the thread's size.
+    """
+    qs = Answer.objects.filter(post=post)
+    answers = list(
+        policies.visible_answers(qs, user, post)
+        .select_related("user__profile__organisation")
+        .order_by("thread_id", "order")
+    )
+    voted = set()
+    flagged = set()
+    if user.is_authenticated and answers:
+        ids = [a.pk for a in answers]
+        voted = set(HelpfulVote.objects.filter(user=user, answer_id__in=ids).values_list("answer_id", flat=True))
+        flagged = set(AnswerFlag.objects.filter(user=user, answer_id__in=ids).values_list("answer_id", flat=True))
+    accepted = next((a for a in answers if a.pk == post.accepted_answer_id), None)
+    return {"answers": answers, "accepted": accepted, "voted_ids": voted, "flagged_ids": flagged}
+
+
+def moderation_queue(community):
+    """Open reports and hidden posts of one community, for its facilitators."""
+    reports = (
+        AnswerFlag.objects.filter(resolved_at__isnull=True, answer__post__community=community)
+        .select_related("answer__user__profile", "answer__post", "user__profile")
+        .order_by("created_at", "pk")
+    )
+    return reports
+
+
+def pending_requests(community):
+    return (
+        Membership.objects.filter(community=community, status=Membership.Status.PENDING)
+        .select_related("user__profile__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def community_members(community):
+    return (
+        Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
+        .select_related("user__profile__organisation")
+        .prefetch_related("user__profile__expertise")
+        .order_by("-role", "user__profile__display_name", "pk")
+    )
+
+
+def my_activity(*, user):
+    posts = Post.objects.filter(author=user).visible_to(user).for_list().order_by("-created_at", "-pk")
+    return posts

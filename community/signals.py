@@ -12,5 +12,23 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
         Profile.objects.get_or_create(user=instance)
 
 
+def refuse_unchecked_comments(sender, comment, request, **kwargs):
+    """Second lock on comments-xtd: refuse any comment the access policy would not allow.
+
+    Our views create answers through community.services; comments-xtd's own endpoints are not
+    mounted. Should anyone mount them later, a comment still needs a post the sender may answer.
+    """
+    from . import policies
+    from .models import Post
+
+    target = comment.content_object
+    if not isinstance(target, Post) or request is None:
+        return False
+    return policies.can_answer(request.user, target)
+
+
 def connect():
+    from django_comments.signals import comment_will_be_posted
+
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
+    comment_will_be_posted.connect(refuse_unchecked_comments, dispatch_uid="community_refuse_unchecked_comments")

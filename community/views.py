@@ -1,12 +1,26 @@
-"""Views of the community app: thin, they parse, ask the policy, call a service, render."""
+"""Views of the community app: thin. They parse the request, ask the policy, call a service, render.
+
+Most are served through CommunityPage routes (URLs stay under the community); the page has
+already checked that the visitor may know the community exists (else 404).
+"""
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .forms import ProfileForm
-from .models import Profile
+from . import policies, selectors, services
+from .forms import AnswerForm, FlagForm, InviteForm, ProfileForm, QuestionForm, ReasonForm, StoryForm
+from .models import Answer, Membership, Post, Profile
 
 
 @login_required
@@ -21,3 +35,426 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=profile)
     return render(request, "community/profile_edit.html", {"form": form, "profile": profile})
+
+
+@login_required
+def my_activity(request):
+    from django.core.paginator import Paginator
+
+    posts = Paginator(selectors.my_activity(user=request.user), 20).get_page(request.GET.get("pagina"))
+    return render(request, "community/my_activity.html", {"posts": posts})
+
+
+def _context(request, community, **extra):
+    return {
+        "page": community,
+        "self": community,
+        "membership": policies.membership_of(request.user, community),
+        "can_post": policies.can_post(request.user, community),
+        "can_moderate": policies.can_moderate(request.user, community),
+        **extra,
+    }
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def login_guard(view):
+    """Anonymous visitors are sent to the login page and come back here afterwards."""
+
+    def wrapped(request, community, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, community, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# -- the community page itself ---------------------------------------------------------------
+
+
+def community_index(request, community):
+    context = _context(
+        request,
+        community,
+        can_read_posts=policies.can_read_posts(request.user, community),
+        framework=selectors.framework_of(community),
+        facilitators=selectors.facilitators_of(community),
+        filters=selectors.FILTERS,
+        active_filter=request.GET.get("filter", ""),
+        active_theme=request.GET.get("thema", ""),
+        themes=selectors.community_themes(community),
+    )
+    if context["can_read_posts"]:
+        context["posts"] = selectors.community_posts(
+            user=request.user,
+            community=community,
+            filter_key=context["active_filter"],
+            theme_slug=context["active_theme"],
+            page_number=request.GET.get("pagina"),
+        )
+    if context["can_moderate"]:
+        context["pending_count"] = selectors.pending_requests(community).count()
+    return TemplateResponse(request, "community/community_page.html", context)
+
+
+# -- membership ------------------------------------------------------------------------------
+
+
+@require_POST
+@login_guard
+def join(request, community):
+    try:
+        membership = services.community_join(user=request.user, community=community)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(community.url)
+    if membership.is_active:
+        messages.success(request, _("Welkom! Je bent nu lid van %(c)s.") % {"c": community.title})
+    else:
+        messages.info(request, _("Je aanvraag is verstuurd. Een facilitator beoordeelt hem."))
+    return redirect(community.url)
+
+
+@require_POST
+@login_guard
+def leave(request, community):
+    try:
+        services.community_leave(user=request.user, community=community)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(community.url)
+    messages.success(request, _("Je bent geen lid meer van %(c)s.") % {"c": community.title})
+    if not policies.can_view_community(request.user, community):
+        return redirect("/")
+    return redirect(community.url)
+
+
+def members(request, community):
+    if not (policies.is_member(request.user, community) or policies.can_moderate(request.user, community)):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    return TemplateResponse(
+        request, "community/members.html", _context(request, community, members=selectors.community_members(community))
+    )
+
+
+@login_guard
+def requests_and_invites(request, community):
+    """Facilitators: pending join requests and invitations by e-mail."""
+    if not policies.can_moderate(request.user, community):
+        raise Http404
+    invite_form = InviteForm()
+    invite_link = None
+    if request.method == "POST":
+        if "membership" in request.POST:
+            membership = get_object_or_404(
+                Membership, pk=request.POST.get("membership"), community=community
+            )
+            approve = request.POST.get("decision") == "approve"
+            services.join_request_decide(facilitator=request.user, membership=membership, approve=approve)
+            messages.success(request, _("Aanvraag goedgekeurd.") if approve else _("Aanvraag afgewezen."))
+            return redirect(request.path)
+        invite_form = InviteForm(request.POST)
+        if invite_form.is_valid():
+            from .tasks import send_invitation
+
+            token = services.invitation_token(
+                community=community, email=invite_form.cleaned_data["email"], inviter=request.user
+            )
+            invite_link = request.build_absolute_uri(f"/uitnodiging/{token}/")
+            send_invitation.enqueue(
+                email=invite_form.cleaned_data["email"], link=invite_link, community_title=community.title,
+                inviter_name=request.user.profile.name,
+            )
+            messages.success(request, _("Uitnodiging verstuurd naar %(e)s.") % {"e": invite_form.cleaned_data["email"]})
+            invite_form = InviteForm()
+    return TemplateResponse(
+        request,
+        "community/requests.html",
+        _context(request, community, requests=selectors.pending_requests(community), invite_form=invite_form,
+                 invite_link=invite_link),
+    )
+
+
+def invitation(request, token):
+    """Landing page of an invitation link; works before the invitee has an account."""
+    try:
+        community, email = services.invitation_read(token)
+    except ValidationError as exc:
+        return render(request, "community/invitation.html", {"error": exc.messages[0]}, status=400)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.invitation_accept(user=request.user, token=token)
+        except ValidationError as exc:
+            return render(request, "community/invitation.html",
+                          {"error": exc.messages[0], "community": community, "email": email}, status=400)
+        messages.success(request, _("Welkom! Je bent nu lid van %(c)s.") % {"c": community.title})
+        return redirect(community.url)
+    return render(request, "community/invitation.html", {"community": community, "email": email})
+
+
+# -- posts -----------------------------------------------------------------------------------
+
+
+@login_guard
+def post_create(request, community, kind):
+    if not policies.can_post(request.user, community):
+        messages.error(request, _("Word eerst lid om iets te plaatsen."))
+        return redirect(community.url)
+    form_class = QuestionForm if kind == Post.Kind.QUESTION else StoryForm
+    form = form_class(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        post, created = services.post_create(
+            author=request.user, community=community, kind=kind, **_post_data(form, kind)
+        )
+        if created:
+            messages.success(request, _("Je vraag staat online.") if kind == Post.Kind.QUESTION
+                             else _("Je praktijkverhaal staat online."))
+        else:
+            messages.info(request, _("Dit had je al geplaatst; we hebben het maar één keer opgeslagen."))
+        return redirect(post.get_url(request))
+    template = "community/post_form.html"
+    return TemplateResponse(request, template, _context(request, community, form=form, kind=kind, post=None),
+                            status=400 if request.method == "POST" else 200)
+
+
+def _post_data(form, kind) -> dict:
+    data = form.cleaned_data
+    result = {"title": data["title"], "themes": list(data.get("themes") or [])}
+    if kind == Post.Kind.QUESTION:
+        result["body"] = data.get("body", "")
+    else:
+        result["story"] = {k: data.get(k, "") for k in
+                           ("story_status", "context", "tried", "building_blocks", "obstacles", "lessons")}
+        result["organisations"] = list(data.get("organisations") or [])
+    return result
+
+
+def _get_post(request, community, pk, kind=None) -> Post:
+    post = selectors.post_for(user=request.user, community=community, pk=pk)
+    if post is None:
+        if not request.user.is_authenticated and community.visibility != "private":
+            raise _LoginRequired
+        raise Http404
+    post.community = community
+    return post
+
+
+def post_detail(request, community, pk, slug, kind):
+    try:
+        post = _get_post(request, community, pk)
+    except _LoginRequired:
+        return redirect_to_login(request.get_full_path())
+    if post.kind != kind or post.slug != slug:
+        return HttpResponseRedirect(post.get_url(request))
+    thread = selectors.post_thread(user=request.user, post=post)
+    return TemplateResponse(
+        request, "community/post_detail.html",
+        _context(request, community, post=post, answer_form=AnswerForm(), **thread, **_post_perms(request, post)),
+    )
+
+
+def _post_perms(request, post) -> dict:
+    user = request.user
+    return {
+        "can_answer": policies.can_answer(user, post),
+        "can_edit": policies.can_edit_post(user, post),
+        "can_delete": policies.can_delete_post(user, post),
+        "can_accept": policies.can_accept(user, post),
+        "now": timezone.now(),
+    }
+
+
+@login_guard
+def post_edit(request, community, pk):
+    post = _get_post(request, community, pk)
+    if not policies.can_edit_post(request.user, post):
+        raise Http404
+    form_class = QuestionForm if post.is_question else StoryForm
+    initial = {"title": post.title, "body": post.body, "themes": list(post.themes.all()),
+               "story_status": post.story_status, "context": post.context, "tried": post.tried,
+               "building_blocks": post.building_blocks, "obstacles": post.obstacles, "lessons": post.lessons,
+               "organisations": list(post.organisations.all())}
+    form = form_class(request.POST or None, initial=initial, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = _post_data(form, post.kind)
+        services.post_edit(editor=request.user, post=post, **data)
+        messages.success(request, _("Je wijzigingen zijn opgeslagen."))
+        return redirect(post.get_url(request))
+    return TemplateResponse(request, "community/post_form.html",
+                            _context(request, community, form=form, kind=post.kind, post=post),
+                            status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_guard
+def post_delete(request, community, pk):
+    post = _get_post(request, community, pk)
+    if not policies.can_edit_post(request.user, post):
+        raise Http404
+    try:
+        services.post_delete(user=request.user, post=post)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(post.get_url(request))
+    messages.success(request, _("Je bijdrage is verwijderd."))
+    return redirect(community.url)
+
+
+@require_POST
+@login_guard
+def post_hide(request, community, pk):
+    post = _get_post(request, community, pk)
+    if not policies.can_moderate(request.user, community):
+        raise Http404
+    hide = request.POST.get("action") != "restore"
+    form = ReasonForm(request.POST) if hide else None
+    if hide and not form.is_valid():
+        messages.error(request, _("Geef een reden op, zodat de auteur weet waarom."))
+        return redirect(post.get_url(request))
+    services.post_set_hidden(moderator=request.user, post=post, hidden=hide,
+                             reason=form.cleaned_data["reason"] if hide else "")
+    messages.success(request, _("Bijdrage verborgen.") if hide else _("Bijdrage weer zichtbaar."))
+    return redirect(post.get_url(request))
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_guard
+def answer_create(request, community, pk):
+    form = AnswerForm(request.POST)
+    post = selectors.post_for(user=request.user, community=community, pk=pk)
+    if post is None:
+        # The question was deleted (or hidden) while the answer was being written: keep the text.
+        form.is_valid()
+        form.add_error("body", _("Deze vraag bestaat niet meer; je antwoord is niet geplaatst. "
+                                 "Je tekst staat hieronder, zodat je hem kunt bewaren."))
+        return TemplateResponse(request, "community/answer_stale.html", _context(request, community, form=form),
+                                status=404)
+    post.community = community
+    if not policies.can_answer(request.user, post):
+        raise Http404 if not policies.can_read_posts(request.user, community) else PermissionDenied
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Answer.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
+            if parent is None:
+                form.add_error("body", _("Het antwoord waarop je reageert bestaat niet meer. Je tekst staat hieronder."))
+        if form.is_valid():
+            answer, created = services.answer_create(
+                author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+            if created:
+                messages.success(request, _("Je antwoord is geplaatst."))
+            return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+    thread = selectors.post_thread(user=request.user, post=post)
+    return TemplateResponse(
+        request, "community/post_detail.html",
+        _context(request, community, post=post, answer_form=form, **thread, **_post_perms(request, post)),
+        status=400,
+    )
+
+
+def _get_answer(request, community, pk, answer_id):
+    post = _get_post(request, community, pk)
+    visible = policies.visible_answers(Answer.objects.filter(post=post), request.user, post)
+    answer = visible.filter(pk=answer_id).first()
+    if answer is None:
+        raise Http404
+    return post, answer
+
+
+@login_guard
+def answer_edit(request, community, pk, answer_id):
+    post, answer = _get_answer(request, community, pk, answer_id)
+    if not policies.can_edit_answer(request.user, answer, post, now=timezone.now()):
+        messages.error(request, _("Je kunt je antwoord alleen kort na plaatsen nog bewerken."))
+        return redirect(post.get_url(request))
+    form = AnswerForm(request.POST or None, initial={"body": answer.comment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_edit(editor=request.user, answer=answer, post=post, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error("body", exc.messages[0])
+        else:
+            messages.success(request, _("Je antwoord is bijgewerkt."))
+            return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+    return TemplateResponse(request, "community/answer_edit.html",
+                            _context(request, community, post=post, answer=answer, form=form),
+                            status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_guard
+def answer_accept(request, community, pk, answer_id):
+    post, answer = _get_answer(request, community, pk, answer_id)
+    if not policies.can_accept(request.user, post):
+        raise PermissionDenied
+    clear = request.POST.get("action") == "clear"
+    services.answer_accept(user=request.user, post=post, answer=None if clear else answer)
+    messages.success(request, _("Acceptatie ingetrokken.") if clear else _("Antwoord geaccepteerd: de vraag is opgelost."))
+    return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+
+
+@require_POST
+@login_guard
+def answer_vote(request, community, pk, answer_id):
+    post, answer = _get_answer(request, community, pk, answer_id)
+    if not policies.can_vote(request.user, answer, post):
+        raise PermissionDenied
+    services.answer_vote(user=request.user, answer=answer, post=post)
+    return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+
+
+@require_POST
+@login_guard
+def answer_flag(request, community, pk, answer_id):
+    post, answer = _get_answer(request, community, pk, answer_id)
+    if not policies.can_flag(request.user, answer, post):
+        raise PermissionDenied
+    form = FlagForm(request.POST)
+    form.is_valid()
+    services.answer_flag(user=request.user, answer=answer, post=post, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, _("Bedankt. De facilitatoren kijken ernaar."))
+    return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+
+
+@require_POST
+@login_guard
+def answer_hide(request, community, pk, answer_id):
+    post, answer = _get_answer(request, community, pk, answer_id)
+    if not policies.can_moderate(request.user, community):
+        raise Http404
+    hide = request.POST.get("action") != "restore"
+    form = ReasonForm(request.POST) if hide else None
+    if hide and not form.is_valid():
+        messages.error(request, _("Geef een reden op, zodat de auteur weet waarom."))
+        return redirect(post.get_url(request))
+    services.answer_set_hidden(moderator=request.user, answer=answer, post=post, hidden=hide,
+                               reason=form.cleaned_data["reason"] if hide else "")
+    messages.success(request, _("Antwoord verborgen.") if hide else _("Antwoord weer zichtbaar."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(post.get_url(request))
+
+
+@login_guard
+def moderation(request, community):
+    if not policies.can_moderate(request.user, community):
+        raise Http404
+    hidden_posts = Post.objects.filter(community=community, is_hidden=True).select_related("author__profile")
+    return TemplateResponse(
+        request, "community/moderation.html",
+        _context(request, community, reports=selectors.moderation_queue(community), hidden_posts=hidden_posts),
+    )

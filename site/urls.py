@@ -16,6 +16,8 @@ urlpatterns = [
     path("documenten/", include(wagtaildocs_urls)),
     path("account/", include("allauth.urls")),
     path("profiel/", community_views.profile_edit, name="profile_edit"),
+    path("mijn-activiteit/", community_views.my_activity, name="my_activity"),
+    path("uitnodiging/<str:token>/", community_views.invitation, name="invitation"),
     path("taal/", set_language, name="set_language"),
     path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("sitemap.xml", sitemap),

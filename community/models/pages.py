@@ -94,16 +94,94 @@ class CommunityPage(RoutablePageMixin, Page):
             return []
         return super().get_sitemap_urls(request)
 
+    # -- routes: members' work lives under the community's URL ------------------------------
+    # Views live in community/views.py; these methods only map URLs to them.
     @path("")
-    def index_route(self, request, *args, **kwargs):
-        return self.render(request)
+    def index_route(self, request):
+        return _views().community_index(request, self)
 
-    def get_context(self, request, *args, **kwargs):
-        from community import policies, selectors
+    @path("lid-worden/", name="join")
+    def join_route(self, request):
+        return _views().join(request, self)
 
-        context = super().get_context(request, *args, **kwargs)
-        context["membership"] = policies.membership_of(request.user, self)
-        context["can_read_posts"] = policies.can_read_posts(request.user, self)
-        context["framework"] = selectors.framework_of(self)
-        context["facilitators"] = selectors.facilitators_of(self)
-        return context
+    @path("verlaten/", name="leave")
+    def leave_route(self, request):
+        return _views().leave(request, self)
+
+    @path("leden/", name="members")
+    def members_route(self, request):
+        return _views().members(request, self)
+
+    @path("aanvragen/", name="requests")
+    def requests_route(self, request):
+        return _views().requests_and_invites(request, self)
+
+    @path("moderatie/", name="moderation")
+    def moderation_route(self, request):
+        return _views().moderation(request, self)
+
+    @path("vragen/nieuw/", name="ask")
+    def ask_route(self, request):
+        from .posts import Post
+
+        return _views().post_create(request, self, Post.Kind.QUESTION)
+
+    @path("verhalen/nieuw/", name="share")
+    def share_route(self, request):
+        from .posts import Post
+
+        return _views().post_create(request, self, Post.Kind.STORY)
+
+    @path("vragen/<int:pk>-<slug:slug>/", name="question")
+    def question_route(self, request, pk, slug):
+        from .posts import Post
+
+        return _views().post_detail(request, self, pk, slug, Post.Kind.QUESTION)
+
+    @path("verhalen/<int:pk>-<slug:slug>/", name="story")
+    def story_route(self, request, pk, slug):
+        from .posts import Post
+
+        return _views().post_detail(request, self, pk, slug, Post.Kind.STORY)
+
+    @path("bijdragen/<int:pk>/bewerken/", name="post_edit")
+    def post_edit_route(self, request, pk):
+        return _views().post_edit(request, self, pk)
+
+    @path("bijdragen/<int:pk>/verwijderen/", name="post_delete")
+    def post_delete_route(self, request, pk):
+        return _views().post_delete(request, self, pk)
+
+    @path("bijdragen/<int:pk>/verbergen/", name="post_hide")
+    def post_hide_route(self, request, pk):
+        return _views().post_hide(request, self, pk)
+
+    @path("bijdragen/<int:pk>/antwoorden/", name="answer")
+    def answer_route(self, request, pk):
+        return _views().answer_create(request, self, pk)
+
+    @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/bewerken/", name="answer_edit")
+    def answer_edit_route(self, request, pk, answer_id):
+        return _views().answer_edit(request, self, pk, answer_id)
+
+    @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/accepteren/", name="answer_accept")
+    def answer_accept_route(self, request, pk, answer_id):
+        return _views().answer_accept(request, self, pk, answer_id)
+
+    @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/nuttig/", name="answer_vote")
+    def answer_vote_route(self, request, pk, answer_id):
+        return _views().answer_vote(request, self, pk, answer_id)
+
+    @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/melden/", name="answer_flag")
+    def answer_flag_route(self, request, pk, answer_id):
+        return _views().answer_flag(request, self, pk, answer_id)
+
+    @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/verbergen/", name="answer_hide")
+    def answer_hide_route(self, request, pk, answer_id):
+        return _views().answer_hide(request, self, pk, answer_id)
+
+
+def _views():
+    from community import views
+
+    return views

@@ -161,9 +161,15 @@ LOGIN_REDIRECT_URL = "/"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Koffietafel <noreply@koffietafel.example>")
 
 # Answers are threaded comments (django-comments-xtd) on posts.
+# Only the model and threading of comments-xtd are used; its HTTP endpoints are not mounted
+# (they load targets without any permission check). Our own views go through the policy.
 COMMENTS_APP = "django_comments_xtd"
-COMMENTS_XTD_MAX_THREAD_LEVEL = 2
+COMMENTS_XTD_MODEL = "community.models.Answer"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # answer → reply → reply: three levels, then flat
 COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENT_MAX_LENGTH = 20_000
+ANSWER_EDIT_WINDOW_MINUTES = 30
+DUPLICATE_POST_WINDOW_SECONDS = 30
 
 # Background work: django-tasks. Immediate in dev/test; production uses the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community.models import CommunityPage, Membership, Organisation, Profile, Visibility
+from community import policies, services
+from community.models import Answer, CommunityPage, Membership, Organisation, Post, Profile, Theme, Visibility
 from home.services import ensure_site_structure
 from learning.models import FrameworkPage
 
@@ -35,6 +36,76 @@ USERS = [
     ("outsider", "Olga Janssen", "Provincie Middenland", "Beleidsadviseur", ["mobiliteit"], False),
     ("sanne", "Sanne Bakker", "Landelijk Uitvoeringsbureau Toeslagen (demo)", "Vertrouwenspersoon",
      ["integriteit"], False),
+    ("joost", "Joost Hendriks", "Gemeente Rivierstad", "Wijkcoach", ["wijkteams", "participatie"], False),
+    ("lotte", "Lotte Visser", "Stichting Buurtkracht", "Coördinator vrijwilligers", ["schuldhulp"], False),
+]
+
+THEMES = {
+    "schuldhulp-in-de-wijk": ["Vroegsignalering", "Samenwerking met partners", "Vrijwilligers"],
+    "digitale-dienstverlening": ["Klantreizen", "Begrijpelijke taal"],
+    "integriteit-vertrouwenspersonen": ["Meldingen"],
+}
+
+# (community slug, author, kind, title, body or story dict, themes, answers)
+# answers: list of (author, text, replies[(author, text)], accepted, helpful voters)
+POSTS = [
+    ("schuldhulp-in-de-wijk", "member", "question",
+     "Hoe bereiken jullie inwoners die hun post niet meer openen?",
+     "Bij ons komen veel mensen pas in beeld als de deurwaarder al langs is geweest. Brieven werken niet. "
+     "Wat doen jullie om eerder in contact te komen?",
+     ["Vroegsignalering"],
+     [("facilitator", "Wij lopen samen met de woningcorporatie langs bij huurachterstanden van twee maanden. "
+       "Geen brief, gewoon aanbellen met een kop koffie.", [("member", "Hoeveel uur kost dat jullie per week?"),
+       ("facilitator", "Ongeveer vier uur voor twee wijken, inclusief de nazorg.")], True, ["lotte"]),
+      ("lotte", "Onze vrijwilligers staan één ochtend per week in de bibliotheek. Drempelloos, zonder afspraak.",
+       [], False, ["member", "facilitator"])]),
+    ("schuldhulp-in-de-wijk", "lotte", "question",
+     "Welke afspraken maken jullie met energieleveranciers over signalen?",
+     "We willen signalen van betalingsachterstanden eerder ontvangen. Welke afspraken werken in de praktijk, "
+     "en hoe regelen jullie de privacy?",
+     ["Samenwerking met partners"],
+     [("member", "Wij gebruiken het landelijke convenant en hebben per leverancier één contactpersoon.", [], False,
+       [])]),
+    ("schuldhulp-in-de-wijk", "member", "question",
+     "Ervaring met een budgetcursus in groepsverband?",
+     "Ik denk aan een cursus van vier avonden in het buurthuis. Wie heeft dit eerder georganiseerd?",
+     [], []),
+    ("schuldhulp-in-de-wijk", "facilitator", "story", "Spreekuur in de supermarkt",
+     {"story_status": "geslaagd",
+      "context": "Inwoners met geldzorgen kwamen niet naar het gemeentehuis.",
+      "tried": "Een half jaar lang elke zaterdagochtend een tafel bij de ingang van de supermarkt.",
+      "building_blocks": "- Een vaste bemensing die mensen herkennen\n- Steun van de bedrijfsleider",
+      "obstacles": "- Privacy: gesprekken bij de ingang zijn niet prettig",
+      "lessons": "Laagdrempelig werkt, maar zorg voor een rustige plek voor het vervolggesprek."},
+     ["Vroegsignalering"], []),
+    ("schuldhulp-in-de-wijk", "member", "story", "Digitale budgetcoach voor jongeren",
+     {"story_status": "gestopt",
+      "context": "Jongeren tussen 18 en 23 met beginnende schulden.",
+      "tried": "Een app met budgettips en een chatfunctie met een consulent.",
+      "building_blocks": "- Jongeren dachten mee over het ontwerp",
+      "obstacles": "- Na drie weken gebruikte bijna niemand de app nog\n- De chat was buiten kantoortijd onbemand",
+      "lessons": "Een app vervangt het persoonlijke contact niet. We stoppen en steken de tijd in "
+                 "inloopuren op het mbo."},
+     [], [("lotte", "Dank voor het eerlijke verhaal. Wij twijfelden over hetzelfde.", [], False, ["facilitator"])]),
+    ("schuldhulp-in-de-wijk", "lotte", "story", "Maatjes voor de administratie",
+     {"story_status": "lopend",
+      "context": "Veel mensen redden het na de schuldhulp niet alleen met hun post.",
+      "tried": "Vrijwillige maatjes komen een jaar lang elke twee weken langs.",
+      "building_blocks": "- Goede training van de maatjes", "obstacles": "",
+      "lessons": "Nog te vroeg om te zeggen; we meten na een jaar."},
+     ["Vrijwilligers"], []),
+    ("digitale-dienstverlening", "member", "question",
+     "Hoe testen jullie formulieren met inwoners die weinig digitaal vaardig zijn?",
+     "We willen onze aanvraagformulieren testen, maar krijgen vooral digitaal vaardige mensen in het testpanel.",
+     ["Begrijpelijke taal"],
+     [("facilitator", "Werk samen met het Digitaal Hulpplein in de bibliotheek: daar zitten precies de mensen "
+       "die je zoekt.", [], True, ["member"])]),
+    ("integriteit-vertrouwenspersonen", "member", "question",
+     "VERTROUWELIJK-DEMO: hoe ga je om met een anonieme melding zonder details?",
+     "VERTROUWELIJK-DEMO. Een melder wil anoniem blijven en geeft weinig details. Hoe ver ga je in het uitvragen?",
+     ["Meldingen"],
+     [("sanne", "VERTROUWELIJK-DEMO. Leg vast wat je weet, bespreek met de melder wat er gebeurt met de melding, "
+       "en vraag toestemming voor elke volgende stap.", [], False, [])]),
 ]
 
 COMMUNITIES = [
@@ -116,6 +187,57 @@ class Command(BaseCommand):
             for username in spec["members"]:
                 self.seed_membership(users[username], community, Membership.Role.MEMBER)
             self.seed_framework(community, spec)
+            for name in THEMES.get(spec["slug"], []):
+                Theme.objects.get_or_create(community=community, name=name)
+        communities = {c.slug: c for c in CommunityPage.objects.all()}
+        for spec in POSTS:
+            self.seed_post(communities[spec[0]], users, *spec[1:])
+        # A pending join request for the closed community, for the facilitator to decide on.
+        Membership.objects.get_or_create(
+            user=users["joost"], community=communities["digitale-dienstverlening"],
+            defaults={"status": Membership.Status.PENDING},
+        )
+        Membership.objects.get_or_create(
+            user=users["lotte"], community=communities["schuldhulp-in-de-wijk"],
+            defaults={"status": Membership.Status.ACTIVE},
+        )
+        Membership.objects.get_or_create(
+            user=users["joost"], community=communities["schuldhulp-in-de-wijk"],
+            defaults={"status": Membership.Status.ACTIVE},
+        )
+
+    def ensure_member(self, user, community):
+        Membership.objects.get_or_create(user=user, community=community,
+                                         defaults={"status": Membership.Status.ACTIVE})
+        policies.forget_memberships(user)
+
+    def seed_post(self, community, users, author, kind, title, content, theme_names, answers):
+        self.ensure_member(users[author], community)
+        themes = list(Theme.objects.filter(community=community, name__in=theme_names))
+        if kind == Post.Kind.QUESTION:
+            post, created = services.post_create(
+                author=users[author], community=community, kind=kind, title=title, body=content, themes=themes
+            )
+        else:
+            post, created = services.post_create(
+                author=users[author], community=community, kind=kind, title=title, themes=themes,
+                story={k: v.replace("\\n", "\n") for k, v in content.items()},
+            )
+        if not created:
+            return post
+        for answer_author, text, replies, accepted, voters in answers:
+            self.ensure_member(users[answer_author], community)
+            answer, _ = services.answer_create(author=users[answer_author], post=post, body=text)
+            parent = answer
+            for reply_author, reply_text in replies:
+                parent, _ = services.answer_create(author=users[reply_author], post=post, body=reply_text,
+                                                   parent=parent)
+            for voter in voters:
+                self.ensure_member(users[voter], community)
+                services.answer_vote(user=users[voter], answer=answer, post=post)
+            if accepted:
+                services.answer_accept(user=users[author], post=post, answer=Answer.objects.get(pk=answer.pk))
+        return post
 
     def seed_user(self, username, display_name, org_name, job_title, expertise, superuser, *, orgs):
         User = get_user_model()
