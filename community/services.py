@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import markdown, policies
+from . import markdown, policies, signals
 from .models import Answer, AnswerFlag, CommunityPage, HelpfulVote, Membership, Post, Visibility
 
 INVITATION_SALT = "koffietafel.community.invitation"
@@ -132,7 +132,7 @@ def _slug(title: str) -> str:
 
 @transaction.atomic
 def post_create(*, author, community: CommunityPage, kind: str, title: str, body: str = "", themes=(),
-                story: dict | None = None, organisations=()) -> tuple[Post, bool]:
+                story: dict | None = None, organisations=(), request=None) -> tuple[Post, bool]:
     """Store a question or practice story. Returns (post, created).
 
     Submitting the same text twice (a double click, a resent form) gives back the first post
@@ -162,6 +162,7 @@ def post_create(*, author, community: CommunityPage, kind: str, title: str, body
         post.themes.set([t for t in themes if t.community_id == community.pk])
     if organisations:
         post.organisations.set(organisations)
+    signals.post_created.send(sender=Post, post=post, request=request)
     return post, True
 
 
@@ -215,7 +216,8 @@ def post_set_hidden(*, moderator, post: Post, hidden: bool, reason: str = "") ->
 
 
 @transaction.atomic
-def answer_create(*, author, post: Post, body: str, parent: Answer | None = None, ip_address=None) -> tuple[Answer, bool]:
+def answer_create(*, author, post: Post, body: str, parent: Answer | None = None, ip_address=None,
+                  request=None) -> tuple[Answer, bool]:
     """Store an answer (or a reply to one) and bump the post's counters. Returns (answer, created)."""
     if not policies.can_answer(author, post):
         _deny(_("Alleen leden kunnen hier antwoorden."))
@@ -244,6 +246,7 @@ def answer_create(*, author, post: Post, body: str, parent: Answer | None = None
     )
     answer.save()
     Post.objects.filter(pk=post.pk).update(answer_count=F("answer_count") + 1, last_activity_at=timezone.now())
+    signals.answer_created.send(sender=Answer, answer=answer, post=post, request=request)
     return answer, True
 
 
@@ -271,6 +274,7 @@ def answer_accept(*, user, post: Post, answer: Answer | None) -> Post:
         raise ValidationError(_("Dit antwoord kan niet worden geaccepteerd."))
     Post.objects.filter(pk=post.pk).update(accepted_answer=answer)
     post.accepted_answer = answer
+    signals.answer_accepted.send(sender=Post, answer=answer, post=post, user=user)
     return post
 
 

@@ -2,6 +2,15 @@
 
 from django.conf import settings
 from django.db.models.signals import post_save
+from django.dispatch import Signal
+
+# Sent by community.services after the change is stored (inside its transaction), so other apps
+# (learning: prompts and goals; notifications) can react without community importing them.
+# Receivers get keyword arguments; ``request`` is None outside a request (seed commands, tests).
+post_created = Signal()  # post, request
+answer_created = Signal()  # answer, post, request
+answer_accepted = Signal()  # answer (or None when cleared), post, user
+membership_changed = Signal()  # membership, created (bool)
 
 
 def create_profile(sender, instance, created, raw=False, **kwargs):

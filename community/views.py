@@ -212,7 +212,7 @@ def post_create(request, community, kind):
     form = form_class(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         post, created = services.post_create(
-            author=request.user, community=community, kind=kind, **_post_data(form, kind)
+            author=request.user, community=community, kind=kind, request=request, **_post_data(form, kind)
         )
         if created:
             messages.success(request, _("Je vraag staat online.") if kind == Post.Kind.QUESTION
@@ -352,7 +352,7 @@ def answer_create(request, community, pk):
         if form.is_valid():
             answer, created = services.answer_create(
                 author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=request.META.get("REMOTE_ADDR"), request=request,
             )
             if created:
                 messages.success(request, _("Je antwoord is geplaatst."))
