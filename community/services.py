@@ -47,6 +47,7 @@ def community_join(*, user, community: CommunityPage) -> Membership:
             existing.status = status
             existing.save(update_fields=["status"])
     policies.forget_memberships(user)
+    signals.membership_changed.send(sender=Membership, membership=membership, created=existing is None)
     return membership
 
 
@@ -59,6 +60,7 @@ def join_request_decide(*, facilitator, membership: Membership, approve: bool) -
         return membership
     membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
     membership.save(update_fields=["status"])
+    signals.membership_changed.send(sender=Membership, membership=membership, created=False)
     return membership
 
 
@@ -113,6 +115,7 @@ def invitation_accept(*, user, token: str) -> Membership:
         membership.status = Membership.Status.ACTIVE
         membership.save(update_fields=["status"])
     policies.forget_memberships(user)
+    signals.membership_changed.send(sender=Membership, membership=membership, created=created)
     return membership
 
 

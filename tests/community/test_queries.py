@@ -1,0 +1,77 @@
+"""Pages run a fixed number of SQL queries, however much content exists (two sizes compared)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community import services
+from community.models import Theme
+from tests.community.conftest import answer, ask, join
+from tests.factories import UserFactory
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def add_posts(community, authors, n, start=0):
+    theme = Theme.objects.get_or_create(community=community, name="Vroegsignalering")[0]
+    for i in range(start, start + n):
+        author = authors[i % len(authors)]
+        if i % 3 == 2:
+            services.post_create(author=author, community=community, kind="story", title=f"Praktijkverhaal nummer {i}",
+                                 story={"story_status": "gestopt", "context": "c", "tried": "t"}, themes=[theme])
+        else:
+            ask(author, community, title=f"Vraag nummer {i} over schuldhulp", themes=[theme])
+
+
+@pytest.fixture
+def authors(community):
+    people = [UserFactory(username=f"auteur{i}", profile__expertise=["wmo"]) for i in range(4)]
+    for person in people:
+        join(person, community)
+    return people
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_community_page_queries_do_not_grow_with_posts(client, community, authors, member, viewer):
+    if viewer == "member":
+        client.force_login(member)
+    add_posts(community, authors, 5)
+    client.get(community.url)  # warm caches (site root paths, content types) as in production
+    small = count_queries(client, community.url)
+    add_posts(community, authors, 95, start=5)
+    large = count_queries(client, community.url)
+    assert small == large, f"{small} queries with 5 posts, {large} with 100"
+    assert large <= 20
+
+
+def add_answers(post, people, n, start=0):
+    made = []
+    for i in range(start, start + n):
+        parent = made[-1] if made and i % 3 == 1 else None
+        made.append(answer(people[i % len(people)], post, body=f"Antwoord {i}", parent=parent))
+    return made
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "facilitator"])
+def test_question_page_queries_do_not_grow_with_answers(client, community, authors, member, facilitator, viewer):
+    post = ask(member, community)
+    if viewer != "anonymous":
+        client.force_login({"member": member, "facilitator": facilitator}[viewer])
+    made = add_answers(post, authors, 3)
+    services.answer_accept(user=member, post=post, answer=made[0])
+    services.answer_vote(user=member, answer=made[0], post=post)
+    client.get(post.get_url())
+    small = count_queries(client, post.get_url())
+    more = add_answers(post, authors, 97, start=3)
+    for target in more[:10]:
+        services.answer_vote(user=member, answer=target, post=post)
+    large = count_queries(client, post.get_url())
+    assert small == large, f"{small} queries with 3 answers, {large} with 100"
+    assert large <= 20
