@@ -1,7 +1,7 @@
 """Reads for the home page, always through the community access policy."""
 
 from community import policies, selectors as community_selectors
-from community.models import CommunityPage
+from community.models import Post
 
 
 def home_context(*, user) -> dict:
@@ -10,7 +10,10 @@ def home_context(*, user) -> dict:
     return {
         "my_communities": [c for c in cards if c.pk in mine and policies.is_member(user, c)],
         "joinable_communities": [c for c in cards if c.pk not in mine],
+        # Latest questions and stories the visitor may read, most recently active first.
         "latest_activity": list(
-            CommunityPage.objects.live().visible_to(user).order_by("-last_published_at", "-pk")[:5]
+            Post.objects.visible_to(user).filter(is_hidden=False)
+            .select_related("community", "author__profile")
+            .order_by("-last_activity_at", "-pk")[:8]
         ),
     }

@@ -94,6 +94,24 @@ def test_lists_and_counts_hide_private_community(world, role, path):
     assert (private.url in content) == knows_community(role, "private")
 
 
+@matrix
+@roles
+def test_home_latest_activity(world, role, visibility):
+    content = client_for(world, role).get("/").content.decode()
+    assert (world.posts[visibility].title in content) == reads_posts(role, visibility)
+
+
+@roles
+def test_my_activity_lists_only_own_posts(world, role):
+    response = client_for(world, role).get("/mijn-activiteit/")
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    content = response.content.decode()
+    for visibility in VISIBILITIES:
+        assert (world.posts[visibility].title in content) == (role == "member")
+
+
 @roles
 def test_members_list_is_for_members(world, role):
     community = world.communities["open"]
