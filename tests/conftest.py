@@ -14,6 +14,32 @@ from home.services import ensure_site_structure
 from tests.factories import CommunityPageFactory, MembershipFactory, SuperuserFactory, UserFactory
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="deselect tests that use no database (scripts/test's PostgreSQL pass: they ran on SQLite)",
+    )
+
+
+def uses_database(item) -> bool:
+    """The same test as pytest-django's own ordering: a django_db marker or a database fixture."""
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"}.intersection(fixtures)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    deselected = [item for item in items if not uses_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if uses_database(item)]
+
+
 def pytest_runtest_setup(item):
     """Tests marked ``postgres`` run only in the PostgreSQL pass of scripts/test."""
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":

@@ -25,6 +25,8 @@ PRODUCTION_ENV = {
 
 def run(args: list[str], **env_overrides: str | None) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV}
+    # Set by the browser tests' Playwright fixture for the test process only; never in a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for key, value in env_overrides.items():
         if value is None:
             env.pop(key, None)

@@ -48,6 +48,7 @@ def fingerprint_here() -> dict:
 
 def run(args: list[str], *, env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess:
     env = dict(os.environ)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' Playwright fixture sets it
     for key, value in env_overrides.items():
         if value is None:
             env.pop(key, None)
