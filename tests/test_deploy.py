@@ -73,7 +73,7 @@ def test_gunicorn_can_load_the_wsgi_application():
 
 
 def test_gunicorn_check_config_fails_for_a_missing_application():
-    """Guards the test above: --check-config really imports the application."""
-    result = run([str(GUNICORN), "--check-config", "koffietafel.wsgi:no_such_application"])
+    """Guards the test above: --check-config really imports the application it is given."""
+    result = run([str(GUNICORN), "--check-config", "koffietafel.no_such_module:application"])
 
     assert result.returncode != 0

@@ -97,13 +97,17 @@ def page(browser, demo_site):
 
 @pytest.fixture
 def log_in_as(page, demo_site):
-    """Give the browser tab a logged-in session without going through the login form."""
+    """``log_in_as("member")``: a logged-in session for the tab, without going through the login form.
 
-    def log_in(username: str):
+    ``log_in_as("lotte", context=other_context)`` logs in a second browser context instead, for a
+    test in which two people take turns.
+    """
+
+    def log_in(username: str, *, context=None):
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         cookie = client.cookies["sessionid"]
-        page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": demo_site.url}])
+        (context or page.context).add_cookies([{"name": "sessionid", "value": cookie.value, "url": demo_site.url}])
 
     return log_in
 

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
 from community import policies
-from community.models import CommunityPage, Membership, Organisation, Visibility
+from community.models import CommunityPage, Membership, Organisation, Post, Visibility
 
 DEMO_LOGINS = ["admin", "facilitator", "member", "outsider"]
 
@@ -17,6 +17,7 @@ def row_counts() -> dict[str, int]:
         "pages": Page.objects.count(),
         "memberships": Membership.objects.count(),
         "organisations": Organisation.objects.count(),
+        "posts": Post.objects.count(),
     }
 
 
@@ -31,7 +32,7 @@ def debug_off(settings):
 
 
 @pytest.mark.django_db
-def test_second_run_adds_no_users_pages_memberships_or_organisations(debug_on):
+def test_second_run_adds_no_users_pages_memberships_organisations_or_posts(debug_on):
     call_command("seed_demo")
     after_first = row_counts()
 
