@@ -6,7 +6,29 @@ from django.utils.translation import gettext_lazy as _
 from .models import Organisation, Profile
 
 
-class SignupProfileForm(forms.Form):
+class HoneypotInput(forms.TextInput):
+    """A text box no person sees or hears (``hidden``), which form-filling bots tend to fill in."""
+
+    is_hidden = True  # rendered with the form's hidden fields, without label
+
+    def __init__(self):
+        super().__init__(attrs={"hidden": "", "autocomplete": "off", "tabindex": "-1"})
+
+
+class HoneypotMixin(forms.Form):
+    """Refuses a submission whose invisible ``website`` field was filled in."""
+
+    website = forms.CharField(required=False, widget=HoneypotInput, label=_("Laat dit veld leeg"))
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(
+                _("Je aanmelding kon niet worden verwerkt. Probeer het opnieuw of neem contact met ons op.")
+            )
+        return ""
+
+
+class SignupProfileForm(HoneypotMixin, forms.Form):
     """Extra fields on allauth's sign-up form: who you are and where you work."""
 
     display_name = forms.CharField(

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import policies, selectors, services
+from . import policies, ratelimits, selectors, services
 from .forms import AnswerForm, FlagForm, InviteForm, ProfileForm, QuestionForm, ReasonForm, StoryForm
 from .models import Answer, Membership, Post, Profile
 
@@ -107,6 +107,8 @@ def community_index(request, community):
 @require_POST
 @login_guard
 def join(request, community):
+    if ratelimits.exceeded(request, "join"):
+        return ratelimits.too_many(request)
     try:
         membership = services.community_join(user=request.user, community=community)
     except PermissionDenied as exc:
@@ -160,6 +162,8 @@ def requests_and_invites(request, community):
             messages.success(request, _("Aanvraag goedgekeurd.") if approve else _("Aanvraag afgewezen."))
             return redirect(request.path)
         invite_form = InviteForm(request.POST)
+        if ratelimits.exceeded(request, "invite"):
+            invite_form.add_error(None, ratelimits.MESSAGE)
         if invite_form.is_valid():
             from .tasks import send_invitation
 
@@ -210,7 +214,11 @@ def post_create(request, community, kind):
         return redirect(community.url)
     form_class = QuestionForm if kind == Post.Kind.QUESTION else StoryForm
     form = form_class(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
+    limited = ratelimits.exceeded(request, "post")
+    if limited:
+        form.is_valid()
+        form.add_error(None, ratelimits.MESSAGE)
+    if request.method == "POST" and not limited and form.is_valid():
         post, created = services.post_create(
             author=request.user, community=community, kind=kind, request=request, **_post_data(form, kind)
         )
@@ -221,8 +229,9 @@ def post_create(request, community, kind):
             messages.info(request, _("Dit had je al geplaatst; we hebben het maar één keer opgeslagen."))
         return redirect(post.get_url(request))
     template = "community/post_form.html"
+    status = 429 if limited else 400 if request.method == "POST" else 200
     return TemplateResponse(request, template, _context(request, community, form=form, kind=kind, post=None),
-                            status=400 if request.method == "POST" else 200)
+                            status=status)
 
 
 def _post_data(form, kind) -> dict:
@@ -343,7 +352,11 @@ def answer_create(request, community, pk):
     post.community = community
     if not policies.can_answer(request.user, post):
         raise Http404 if not policies.can_read_posts(request.user, community) else PermissionDenied
-    if form.is_valid():
+    limited = ratelimits.exceeded(request, "answer")
+    if limited:
+        form.is_valid()
+        form.add_error(None, ratelimits.MESSAGE)
+    if not limited and form.is_valid():
         parent = None
         if form.cleaned_data.get("parent"):
             parent = Answer.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
@@ -361,7 +374,7 @@ def answer_create(request, community, pk):
     return TemplateResponse(
         request, "community/post_detail.html",
         _context(request, community, post=post, answer_form=form, **thread, **_post_perms(request, post)),
-        status=400,
+        status=429 if limited else 400,
     )
 
 
@@ -412,6 +425,8 @@ def answer_vote(request, community, pk, answer_id):
     post, answer = _get_answer(request, community, pk, answer_id)
     if not policies.can_vote(request.user, answer, post):
         raise PermissionDenied
+    if ratelimits.exceeded(request, "vote"):
+        return ratelimits.too_many(request)
     services.answer_vote(user=request.user, answer=answer, post=post)
     return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
 
@@ -422,6 +437,8 @@ def answer_flag(request, community, pk, answer_id):
     post, answer = _get_answer(request, community, pk, answer_id)
     if not policies.can_flag(request.user, answer, post):
         raise PermissionDenied
+    if ratelimits.exceeded(request, "flag"):
+        return ratelimits.too_many(request)
     form = FlagForm(request.POST)
     form.is_valid()
     services.answer_flag(user=request.user, answer=answer, post=post, reason=form.cleaned_data.get("reason", ""))

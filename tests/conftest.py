@@ -100,3 +100,13 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory(username="admin")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Rate-limit counters and cached site data never leak from one test into the next."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+    yield

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,6 +176,48 @@ DUPLICATE_POST_WINDOW_SECONDS = 30
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Content-Security-Policy (django-csp): no inline scripts or styles on the public site. The Wagtail
+# admin under /beheer/ still needs inline styles and scripts of its own, so it is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/beheer/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Abuse limits (django-ratelimit) per signed-in user (or IP), as "count/period". Counted in the
+# "ratelimit" cache: set REDIS_URL in production so all app servers share the counters; the
+# locmem default counts per process, which is right for the embedded single-process set-up.
+KOFFIETAFEL_RATE_LIMITS = {
+    "post": "10/h",
+    "answer": "30/h",
+    "vote": "120/h",
+    "flag": "20/h",
+    "join": "20/h",
+    "invite": "30/h",
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Login throttling against credential stuffing: allauth's own rate limits (per IP and per
+# account) on failed logins, sign-ups and password resets, stricter than its defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
