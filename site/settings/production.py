@@ -43,3 +43,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}
     }
+
+# Scale-out switches (REDIS_URL, DATABASE_REPLICA_URL, MEDIA_S3_BUCKET): docs/deployment.md.
+from .scale_out import *  # noqa: E402,F401,F403
