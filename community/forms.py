@@ -35,11 +35,16 @@ class SignupProfileForm(HoneypotMixin, forms.Form):
         label=_("Weergavenaam"),
         max_length=100,
         help_text=_("Zo zien collega's je, bijvoorbeeld je voor- en achternaam."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisatie"), queryset=Organisation.objects.all(), required=False, empty_label=_("— kies —")
+        label=_("Organisatie"), queryset=Organisation.objects.all(), required=False, empty_label=_("— kies —"),
+        widget=forms.Select(attrs={"autocomplete": "organization"}),
     )
-    job_title = forms.CharField(label=_("Functie"), max_length=150, required=False)
+    job_title = forms.CharField(
+        label=_("Functie"), max_length=150, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
 
     def signup(self, request, user):
         """Called by allauth after the user is saved (in the same transaction)."""
@@ -54,6 +59,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["display_name", "organisation", "job_title", "expertise"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.Select(attrs={"autocomplete": "organization"}),
+            "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        }
 
 
 # -- posts and answers -----------------------------------------------------------------------

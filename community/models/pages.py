@@ -21,6 +21,13 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("Privé: alleen zichtbaar voor leden")
 
 
+VISIBILITY_SHORT_LABELS = {
+    Visibility.OPEN: _("Open"),
+    Visibility.CLOSED: _("Besloten"),
+    Visibility.PRIVATE: _("Privé"),
+}
+
+
 class CommunityPageQuerySet(PageQuerySet):
     def visible_to(self, user):
         """Communities this user may know exist (see community/policies.py)."""
@@ -80,6 +87,11 @@ class CommunityPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("gemeenschap")
         verbose_name_plural = _("gemeenschappen")
+
+    @property
+    def visibility_label(self):
+        """One word for badges ("Open", "Besloten", "Privé"); the choice label explains it in full."""
+        return VISIBILITY_SHORT_LABELS[self.visibility]
 
     # -- access: every door asks the policy ------------------------------------------------
     def serve(self, request, *args, **kwargs):
