@@ -79,7 +79,7 @@ def test_script_in_markdown_is_stored_harmless(member_client, community):
 
 
 def test_double_submission_stores_one_question(member_client, community):
-    data = {"title": "Wie heeft ervaring met budgetcursussen?", "body": "Graag jullie tips."}
+    data = {"title": "Wie heeft ervaring met budgetcursussen?", "body": "Graag jullie tips.", "suggesties_gezien": "1"}
     first = member_client.post(ask_url(community), data)
     second = member_client.post(ask_url(community), data)
     assert Post.objects.count() == 1
