@@ -10,6 +10,9 @@ Imported at the end of production.py. Only the names a switch actually sets are 
   after a visitor's own write go to the primary (koffietafel.db_router).
 - MEDIA_S3_BUCKET: uploaded media (images, documents) on S3-compatible object storage through
   django-storages (requirements-objectstorage.txt; not installed by default).
+- ANONYMOUS_PAGE_CACHE_SECONDS: whole pages for anonymous visitors from the cache
+  (koffietafel.page_cache); 60 by default with REDIS_URL, off without (the per-process local
+  cache cannot tell other workers that content changed).
 - Search (SEARCH_BACKEND / SEARCH_URLS) and background work (TASKS_BACKEND) are switched in base.py.
 """
 
@@ -54,6 +57,18 @@ if DATABASE_REPLICA_URL:
         "koffietafel.db_router.ReplicaRoutingMiddleware",
     )
     __all__ += ["DATABASES", "DATABASE_ROUTERS", "REPLICA_PIN_SECONDS", "MIDDLEWARE"]
+
+
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0"))
+if ANONYMOUS_PAGE_CACHE_SECONDS > 0:
+    # Inside CsrfViewMiddleware (it sets the CSRF cookie of a visitor served from the cache) and
+    # LocaleMiddleware (the language is part of the key); outside authentication and messages.
+    MIDDLEWARE = [*MIDDLEWARE]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+        "koffietafel.page_cache.AnonymousPageCacheMiddleware",
+    )
+    __all__ += ["ANONYMOUS_PAGE_CACHE_SECONDS", "MIDDLEWARE"]
 
 MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:

@@ -1,0 +1,136 @@
+"""Whole-page cache for anonymous visitors (on when ANONYMOUS_PAGE_CACHE_SECONDS > 0; production).
+
+Safe by construction, never one person's page to another:
+
+- Only requests that carry no session cookie and no messages cookie are looked up or stored: such
+  a visitor is anonymous without asking the database, and has nothing personal to show.
+- Only a 200 HTML response to GET/HEAD that set no cookie of its own and did not say
+  ``Cache-Control: private/no-store`` is stored; /beheer/, /account/ and the other prefixes in
+  ANONYMOUS_PAGE_CACHE_SKIP never are.
+- The key holds scheme, host, full path with query string and the active language.
+- CSRF tokens in stored HTML are replaced by a placeholder; each hit gets a fresh token for its own
+  visitor (CsrfViewMiddleware, which runs outside this one, then sets that visitor's cookie).
+
+Freshness: every cached page carries the site's content generation. Any model saved or deleted
+(after commit) and any unsafe request (a form post) starts a new generation, so the next visitor
+sees the change; ANONYMOUS_PAGE_CACHE_SECONDS bounds the age of anything else. The generation lives
+in the default cache, which must be shared by all workers (REDIS_URL) for this to hold across
+processes; that is why production turns the page cache on by default only with REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "anonymous-page-cache:generation"
+CSRF_PLACEHOLDER = b"__KOFFIETAFEL_CSRF_TOKEN__"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+DEFAULT_SKIP = ("/beheer/", "/account/", "/_bench/", "/static/", "/media/", "/documenten/", "/uitnodiging/",
+                "/taal/", "/profiel/", "/mijn-activiteit/")
+# Writes that change nothing an anonymous visitor sees (sessions, task bookkeeping).
+QUIET_APPS = {"sessions", "django_tasks_db", "django_tasks"}
+
+
+def _cache():
+    return caches[getattr(settings, "ANONYMOUS_PAGE_CACHE_ALIAS", "default")]
+
+
+def new_generation(**_kwargs) -> None:
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _on_model_change(sender, **kwargs):
+    if sender._meta.app_label in QUIET_APPS:
+        return
+    transaction.on_commit(new_generation)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_model_change, dispatch_uid=f"anonymous_page_cache_{signal!r}")
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous visitors a stored copy of the page (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seconds = int(getattr(settings, "ANONYMOUS_PAGE_CACHE_SECONDS", 0))
+        self.skip = tuple(getattr(settings, "ANONYMOUS_PAGE_CACHE_SKIP", DEFAULT_SKIP))
+        connect_signals()
+
+    def __call__(self, request):
+        if not self.seconds or not self._may_use_cache(request):
+            response = self.get_response(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+                new_generation()
+            return response
+        cache = _cache()
+        key = self._key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = uuid.uuid4().hex  # never reuse an old value after an eviction
+            if not cache.add(GENERATION_KEY, generation, None):
+                generation = cache.get(GENERATION_KEY)
+        entry = found.get(key)
+        if entry is not None and entry["generation"] == generation:
+            return self._replay(request, entry)
+        response = self.get_response(request)
+        if self._may_store(response):
+            cache.set(key, self._entry(response, generation), self.seconds)
+        return response
+
+    def _may_use_cache(self, request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and not request.path.startswith(self.skip)
+        )
+
+    def _key(self, request) -> str:
+        raw = "|".join([request.scheme, request.get_host(), getattr(request, "LANGUAGE_CODE", ""),
+                        request.get_full_path()])
+        return "anonymous-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def _may_store(response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def _entry(response, generation) -> dict:
+        return {
+            "generation": generation,
+            "content": CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "content-length")],
+        }
+
+    @staticmethod
+    def _replay(request, entry) -> HttpResponse:
+        content = entry["content"]
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content)
+        for header, value in entry["headers"]:
+            response[header] = value
+        patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,90 @@
+"""The anonymous page cache (koffietafel.page_cache) never serves one visitor's page to another.
+
+Production switches it on with ANONYMOUS_PAGE_CACHE_SECONDS (see settings/scale_out.py); here it
+is added to the test settings' middleware in the same place.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
+from django.test.utils import CaptureQueriesContext
+
+from community import services
+from community.models import Visibility
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+                      "koffietafel.page_cache.AnonymousPageCacheMiddleware")
+    settings.MIDDLEWARE = middleware
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 60
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(client, community):
+    first, _ = get(client, community.url)
+    client.cookies.clear()
+    second, queries = get(client, community.url)
+    assert first.status_code == second.status_code == 200
+    assert queries == 0
+    assert TOKEN.sub("", first.content.decode()) == TOKEN.sub("", second.content.decode())
+
+
+def test_each_visitor_from_the_cache_gets_a_csrf_token_for_their_own_cookie(client, community):
+    get(client, community.url)
+    client.cookies.clear()
+    response, queries = get(client, community.url)
+    assert queries == 0
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME].value
+    tokens = TOKEN.findall(response.content.decode())
+    assert tokens, "the page has a form with a CSRF token (language switch)"
+    assert all(_unmask_cipher_token(t) == cookie for t in tokens)
+
+
+def test_signed_in_member_never_gets_the_anonymous_copy_nor_leaves_one(client, community, member):
+    get(client, community.url)
+    client.force_login(member)
+    as_member, queries = get(client, community.url)
+    assert queries > 0
+    assert "Je bent lid van deze gemeenschap" in as_member.content.decode()
+    client.logout()
+    client.cookies.clear()
+    anonymous, _ = get(client, community.url)
+    assert "Je bent lid van deze gemeenschap" not in anonymous.content.decode()
+
+
+def test_private_community_pages_are_never_stored_for_anonymous_visitors(client, community_factory, member):
+    private = community_factory(visibility=Visibility.PRIVATE)
+    first, _ = get(client, private.url)
+    client.cookies.clear()
+    second, queries = get(client, private.url)
+    assert first.status_code == second.status_code == 404
+    assert queries > 0
+
+
+def test_a_change_to_the_content_reaches_the_next_anonymous_visitor(client, community, member,
+                                                                   django_capture_on_commit_callbacks):
+    get(client, community.url)
+    with django_capture_on_commit_callbacks(execute=True):  # the cache is told after the commit
+        services.post_create(author=member, community=community, kind="question",
+                             title="Nieuwe vraag over de koffietafel", body="Tekst")
+    client.cookies.clear()
+    response, queries = get(client, community.url)
+    assert queries > 0
+    assert "Nieuwe vraag over de koffietafel" in response.content.decode()
