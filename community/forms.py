@@ -65,6 +65,24 @@ class ProfileForm(forms.ModelForm):
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
         }
 
+    MAX_TAGS = 20
+    MAX_TAG_LENGTH = 50
+
+    def clean_expertise(self):
+        """Tags must fit the tag table (100 characters) and stay readable; say so in Dutch."""
+        tags = self.cleaned_data.get("expertise") or []
+        if len(tags) > self.MAX_TAGS:
+            raise forms.ValidationError(
+                _("Kies maximaal %(n)d onderwerpen (nu %(count)d).") % {"n": self.MAX_TAGS, "count": len(tags)}
+            )
+        too_long = [t for t in tags if len(t) > self.MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Een onderwerp mag maximaal %(n)d tekens hebben: kort \u201c%(tag)s\u201d in.")
+                % {"n": self.MAX_TAG_LENGTH, "tag": too_long[0][:60]}
+            )
+        return tags
+
 
 # -- posts and answers -----------------------------------------------------------------------
 

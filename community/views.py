@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -76,6 +77,12 @@ def login_guard(view):
 # -- the community page itself ---------------------------------------------------------------
 
 
+def _slug_param(value: str) -> str:
+    """A slug from the query string, or "" for anything else (found by fuzzing: NUL bytes)."""
+    return value if slug_re.match(value or "") else ""
+
+
+
 def community_index(request, community):
     context = _context(
         request,
@@ -85,7 +92,7 @@ def community_index(request, community):
         facilitators=selectors.facilitators_of(community),
         filters=selectors.FILTERS,
         active_filter=request.GET.get("filter", ""),
-        active_theme=request.GET.get("thema", ""),
+        active_theme=_slug_param(request.GET.get("thema", "")),
         themes=selectors.community_themes(community),
     )
     if context["can_read_posts"]:

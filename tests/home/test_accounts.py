@@ -92,3 +92,12 @@ def test_chosen_english_is_remembered(client, site_tree):
     assert response.status_code == 302
     content = client.get("/").content.decode()
     assert '<html lang="en"' in content
+
+
+def test_overlong_expertise_tag_gets_a_message_not_an_error_page(client, site_tree):
+    """Found by fuzzing: a 101-character tag crashed on PostgreSQL (varchar(100))."""
+    user = UserFactory(username="martijn")
+    client.force_login(user)
+    response = client.post("/profiel/", {"display_name": "Martijn", "expertise": "x" * 101})
+    assert response.status_code == 200
+    assert "maximaal 50 tekens" in error_for(response.content.decode(), "expertise")
