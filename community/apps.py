@@ -10,6 +10,7 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import receivers_notify, signals
 
         signals.connect()
+        receivers_notify.connect()

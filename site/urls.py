@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import sitemaps as community_sitemaps
 from community import views as community_views
 from home import views as home_views
 
@@ -20,7 +20,8 @@ urlpatterns = [
     path("uitnodiging/<str:token>/", community_views.invitation, name="invitation"),
     path("taal/", set_language, name="set_language"),
     path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
-    path("sitemap.xml", sitemap),
+    path("zoeken/", home_views.search, name="search"),
+    path("sitemap.xml", community_sitemaps.sitemap),
 ]
 
 if settings.DEBUG:

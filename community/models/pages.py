@@ -134,9 +134,17 @@ class CommunityPage(RoutablePageMixin, Page):
 
     @path("vragen/nieuw/", name="ask")
     def ask_route(self, request):
-        from .posts import Post
+        return _notify_views().ask(request, self)  # the ask form plus "have you seen these?"
 
-        return _views().post_create(request, self, Post.Kind.QUESTION)
+    @path("vragen/suggesties/", name="question_suggestions")
+    def question_suggestions_route(self, request):
+        return _notify_views().question_suggestions(request, self)
+
+    @path("feed/", name="feed")
+    def feed_route(self, request):
+        from community import feeds
+
+        return feeds.community_feed(request, self)
 
     @path("verhalen/nieuw/", name="share")
     def share_route(self, request):
@@ -197,3 +205,9 @@ def _views():
     from community import views
 
     return views
+
+
+def _notify_views():
+    from community import views_notify
+
+    return views_notify

@@ -121,6 +121,8 @@ class Post(index.Indexed, models.Model):
         index.SearchField("obstacles"),
         index.SearchField("lessons"),
         index.AutocompleteField("title"),
+        # Search runs over Post.objects.filter(pk__in=<the policy's visible ids>) (community/search.py).
+        index.FilterField("id"),
         index.FilterField("community_id"),
         index.FilterField("kind"),
         index.FilterField("is_hidden"),

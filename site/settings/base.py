@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "django.contrib.admin",
@@ -141,7 +142,25 @@ SITE_ID = 1
 # Wagtail
 WAGTAIL_SITE_NAME = "Koffietafel"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search (Wagtail's search framework; docs/find-and-follow.md). The database backend by default: SQLite
+# FTS5 in the embedded set-up, PostgreSQL full-text search with the Dutch configuration (stemming, so
+# "gemeenten" finds "gemeente") on PostgreSQL; SQLite ignores SEARCH_CONFIG. Large sites select
+# SEARCH_BACKEND=elasticsearch8|elasticsearch9|opensearch2|opensearch3 with SEARCH_URLS, then run
+# `manage.py update_index`.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+if SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}}
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+            "URLS": env_list("SEARCH_URLS", "http://localhost:9200"),
+            "INDEX": os.environ.get("SEARCH_INDEX", "koffietafel"),
+            "TIMEOUT": 5,
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {"settings": {"analysis": {"analyzer": {"default": {"type": "dutch"}}}}},
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -173,8 +192,14 @@ COMMENT_MAX_LENGTH = 20_000
 ANSWER_EDIT_WINDOW_MINUTES = 30
 DUPLICATE_POST_WINDOW_SECONDS = 30
 
-# Background work: django-tasks. Immediate in dev/test; production uses the database backend.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work: django-tasks. Immediate (inside the process, after commit) unless
+# TASKS_BACKEND=database selects django-tasks-db, whose worker runs `manage.py db_worker`;
+# production defaults to the database backend (docs/find-and-follow.md: worker and cron lines).
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

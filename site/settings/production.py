@@ -39,10 +39,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}
-    }
+# Background work runs in the django-tasks-db worker (`manage.py db_worker`), not in the request.
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}  # noqa: F405
 
 # Scale-out switches (REDIS_URL, DATABASE_REPLICA_URL, MEDIA_S3_BUCKET): docs/deployment.md.
 from .scale_out import *  # noqa: E402,F401,F403

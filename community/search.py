@@ -1,0 +1,165 @@
+"""Searching what members wrote (questions, practice stories, answers), strictly through the policy.
+
+Wagtail's search backends only accept filters on fields declared as ``index.FilterField``, and
+``Post.objects.visible_to(user)`` filters on joins and ``Exists`` subqueries they cannot translate.
+So the policy's queryset is never searched directly: it becomes a subquery of ids, and the search
+runs over ``Post.objects.filter(pk__in=<visible ids>)``. On the database backends (SQLite FTS5,
+PostgreSQL) that subquery stays in SQL; on Elasticsearch/OpenSearch the backend evaluates it into an
+id list first (see docs/find-and-follow.md). Counts come from the same filtered search, so nothing
+outside the visitor's reach is ever counted, shown or quoted in a snippet.
+
+Hidden answers (``is_public=False`` or ``is_removed``) are left out of search for everyone, also for
+the few who may read them in the thread: a strict subset of ``policies.visible_answers``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from wagtail.search.backends import get_search_backend
+
+from .models import Post, SearchableAnswer
+
+QUERY_MAX_LENGTH = 200
+SUGGESTIONS_MAX = 5
+
+# Words that carry no meaning in a Dutch question title. PostgreSQL's Dutch configuration drops
+# them itself; SQLite's FTS5 does not, and an OR-search for "hoe" would match half of all questions.
+STOPWORDS = frozenset(
+    """aan al als bij dan dat de den der des die dit door een en er het hij hoe ik in is je jij jullie
+    kan kun kunnen met na naar niet nog of om onze ook op over te tot u uit van voor wat we welk
+    welke wie wij zijn zo zou""".split()
+)
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def clean_query(raw: str | None) -> str:
+    """The words of a query, without punctuation: what the backends get (FTS5 chokes on some)."""
+    text = (raw or "")[:QUERY_MAX_LENGTH]
+    return " ".join(_NON_WORD.sub(" ", text).split()).strip("_ ")
+
+
+def query_terms(query: str) -> list[str]:
+    return [t for t in clean_query(query).lower().split() if t.strip("_")]
+
+
+def _backend():
+    return get_search_backend()
+
+
+# -- what may be searched --------------------------------------------------------------------
+
+
+def searchable_posts(*, user, kind: str | None = None, community=None, theme=None, solved: bool | None = None):
+    """Posts the user may read (the policy), narrowed by the filters, as a searchable queryset."""
+    visible = Post.objects.visible_to(user)
+    if kind:
+        visible = visible.filter(kind=kind)
+    if community is not None:
+        visible = visible.filter(community=community)
+    if theme is not None:
+        visible = visible.filter(themes=theme)
+    if solved is not None:
+        visible = visible.filter(kind=Post.Kind.QUESTION, accepted_answer__isnull=not solved)
+    return Post.objects.filter(pk__in=visible.values("pk"))
+
+
+def searchable_answers(*, user, community=None, theme=None):
+    """Public answers on posts the user may read."""
+    posts = searchable_posts(user=user, community=community, theme=theme)
+    return SearchableAnswer.objects.filter(post_id__in=posts.values("pk"), is_public=True, is_removed=False)
+
+
+def search_posts(query: str, *, user, operator: str = "and", **filters):
+    return _backend().search(clean_query(query), searchable_posts(user=user, **filters), operator=operator)
+
+
+def search_answers(query: str, *, user, operator: str = "and", **filters):
+    return _backend().search(clean_query(query), searchable_answers(user=user, **filters), operator=operator)
+
+
+def similar_questions(*, user, title: str, limit: int = SUGGESTIONS_MAX, exclude_pk=None) -> list[Post]:
+    """Up to ``limit`` questions the user may read whose titles share meaningful words with ``title``.
+
+    "Have you seen these?" on the ask form: an OR-search on the title words (stop words left out),
+    best match first, with what a suggestion shows already selected.
+    """
+    words = [t for t in query_terms(title) if len(t) > 2 and t not in STOPWORDS]
+    if not words:
+        return []
+    queryset = searchable_posts(user=user, kind=Post.Kind.QUESTION)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    results = _backend().search(" ".join(words), queryset, fields=["title"], operator="or")
+    ids = [post.pk for post in results[:limit]]
+    if not ids:
+        return []
+    by_id = {post.pk: post for post in Post.objects.filter(pk__in=ids).select_related("community")}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# -- snippets --------------------------------------------------------------------------------
+
+
+def _stem(term: str) -> str:
+    """A crude Dutch stem for highlighting only: "gemeenten" and "gemeente" both mark as "gemeent…"."""
+    return term[: max(4, len(term) - 2)] if len(term) > 5 else term
+
+
+def highlight(text: str, query: str, *, length: int = 240) -> SafeString:
+    """A snippet of ``text`` around the first query term, every term marked with ``<mark>``.
+
+    Escaping happens before marking, piece by piece: the text is split at the matches and each piece
+    (match or not) is escaped on its own, so the only unescaped markup is our own ``<mark>``, and a
+    term can never match inside an HTML entity that escaping produced.
+    """
+    text = " ".join((text or "").split())
+    stems = sorted({_stem(t) for t in query_terms(query) if len(t) > 1}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I) if stems else None
+    start = 0
+    if pattern is not None:
+        first = pattern.search(text)
+        if first and first.start() > length // 3:
+            start = text.rfind(" ", 0, first.start() - length // 3) + 1
+    window = Truncator(text[start:]).chars(length)
+    prefix = "…" if start > 0 else ""
+    if pattern is None:
+        return mark_safe(prefix + escape(window))  # noqa: S308 - escaped
+    pieces, last = [], 0
+    for match in pattern.finditer(window):
+        pieces.append(escape(window[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(window[last:]))
+    return mark_safe(prefix + "".join(pieces))  # noqa: S308 - every piece escaped above
+
+
+def post_text(post: Post) -> str:
+    """The readable text of a post (what a snippet quotes): the sanitised HTML without tags."""
+    from django.utils.html import strip_tags
+
+    if post.kind == Post.Kind.STORY:
+        html = " ".join(h for _label, h in post.story_sections())
+    else:
+        html = post.body_html
+    return strip_tags(html)
+
+
+@dataclass
+class Hit:
+    """One search result, whatever its type: what the results template shows."""
+
+    kind: str  # one of home.search.TYPES
+    title: str
+    url: str
+    snippet: SafeString
+    context: str = ""  # e.g. the community's title
+    date: object = None
+    solved: bool | None = None
+    obj: object = None
+    kind_label: str = ""
