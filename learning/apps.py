@@ -8,3 +8,8 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Leren")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

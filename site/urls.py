@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from community import sitemaps as community_sitemaps
 from community import views as community_views
 from home import views as home_views
+from learning import views as learning_views
 
 urlpatterns = [
     path("beheer/", include(wagtailadmin_urls)),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("profiel/", community_views.profile_edit, name="profile_edit"),
     path("mijn-activiteit/", community_views.my_activity, name="my_activity"),
     path("uitnodiging/<str:token>/", community_views.invitation, name="invitation"),
+    path("toestemming-casusverhaal/<int:pk>/", learning_views.case_story_consent, name="case_story_consent"),
     path("taal/", set_language, name="set_language"),
     path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("zoeken/", home_views.search, name="search"),

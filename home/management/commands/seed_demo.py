@@ -13,6 +13,7 @@ from django.db import transaction
 from community import policies, services
 from community.models import Answer, CommunityPage, Membership, Organisation, Post, Profile, Theme, Visibility
 from home.services import ensure_site_structure
+from learning.demo import seed_learning_demo
 from learning.models import FrameworkPage
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo logins, refused outside DEBUG
@@ -205,6 +206,7 @@ class Command(BaseCommand):
             user=users["joost"], community=communities["schuldhulp-in-de-wijk"],
             defaults={"status": Membership.Status.ACTIVE},
         )
+        seed_learning_demo(self.stdout)
 
     def ensure_member(self, user, community):
         Membership.objects.get_or_create(user=user, community=community,
