@@ -32,18 +32,17 @@ def uses_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("--database-tests-only"):
-        return
-    deselected = [item for item in items if not uses_database(item)]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if uses_database(item)]
-
-
-def pytest_runtest_setup(item):
-    """Tests marked ``postgres`` run only in the PostgreSQL pass of scripts/test."""
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (scripts/test runs a PostgreSQL pass when it is installed)")
+    """Tests marked ``postgres`` are skipped on SQLite; ``--database-tests-only`` deselects the rest."""
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (scripts/test runs a PostgreSQL pass when it is installed)")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(skip)
+    if config.getoption("--database-tests-only"):
+        deselected = [item for item in items if not uses_database(item)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if uses_database(item)]
 
 
 @pytest.fixture
