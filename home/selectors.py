@@ -14,6 +14,7 @@ def home_context(*, user) -> dict:
         "latest_activity": list(
             Post.objects.visible_to(user).filter(is_hidden=False)
             .select_related("community", "author__profile")
+            .defer(*Post.LONG_TEXT_FIELDS)
             .order_by("-last_activity_at", "-pk")[:8]
         ),
     }

@@ -53,8 +53,12 @@ class PostQuerySet(models.QuerySet):
         return policies.visible_posts(self, user)
 
     def for_list(self):
-        """What a post list shows, without per-row queries."""
-        return self.select_related("author__profile__organisation", "community").prefetch_related("themes")
+        """What a post list shows, without per-row queries, and without the long texts it does not show."""
+        return (
+            self.select_related("author__profile__organisation", "community")
+            .prefetch_related("themes")
+            .defer(*Post.LONG_TEXT_FIELDS)
+        )
 
 
 class Post(index.Indexed, models.Model):
@@ -111,6 +115,13 @@ class Post(index.Indexed, models.Model):
     )
 
     objects = PostQuerySet.as_manager()
+
+    # Markdown and HTML of the body and story sections: only the post's own page shows them, so
+    # lists leave them out (at 20,000 posts they are most of a row's bytes).
+    LONG_TEXT_FIELDS = (
+        "body", "body_html", "context", "context_html", "tried", "tried_html", "building_blocks",
+        "building_blocks_html", "obstacles", "obstacles_html", "lessons", "lessons_html",
+    )
 
     search_fields = [
         index.SearchField("title", boost=3),
