@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
 
 from .models import CommunityPage, Membership
 
+MEMBER_COUNTS_KEY = "community:active-member-counts"
+MEMBER_COUNTS_SECONDS = 120
 
-def community_cards(*, user, parent=None):
-    """Live communities the user may know exist, with their active member count, in title order."""
+
+def member_counts() -> dict[int, int]:
+    """Active members per community id, from the cache; recounted after any membership change.
+
+    Counting in the card query itself (JOIN + GROUP BY over every membership) cost more than the
+    rest of the home page together at 5,000 members; the numbers change only when someone joins
+    or leaves (community/signals.py forgets them then).
+    """
+    counts = cache.get(MEMBER_COUNTS_KEY)
+    if counts is None:
+        counts = dict(
+            Membership.objects.filter(status=Membership.Status.ACTIVE)
+            .order_by()
+            .values_list("community_id")
+            .annotate(n=Count("pk"))
+        )
+        cache.set(MEMBER_COUNTS_KEY, counts, MEMBER_COUNTS_SECONDS)
+    return counts
+
+
+def forget_member_counts() -> None:
+    # Now (later reads in this transaction) and after the commit (a request that recounted
+    # meanwhile saw the old rows).
+    cache.delete(MEMBER_COUNTS_KEY)
+    transaction.on_commit(lambda: cache.delete(MEMBER_COUNTS_KEY))
+
+
+def community_cards(*, user, parent=None) -> list[CommunityPage]:
+    """Live communities the user may know exist, each with its active ``member_count``, in title order."""
     qs = CommunityPage.objects.live().visible_to(user)
     if parent is not None:
         qs = qs.child_of(parent)
-    return qs.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
-    ).order_by("title", "pk")
+    cards = list(qs.order_by("title", "pk"))
+    counts = member_counts()
+    for card in cards:
+        card.member_count = counts.get(card.pk, 0)
+    return cards
 
 
 def framework_of(community):

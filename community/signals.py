@@ -1,7 +1,7 @@
 """Signal receivers of the community app, connected once in CommunityConfig.ready()."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
 # Sent by community.services after the change is stored (inside its transaction), so other apps
@@ -36,8 +36,19 @@ def refuse_unchecked_comments(sender, comment, request, **kwargs):
     return policies.can_answer(request.user, target)
 
 
+def forget_member_counts(sender, **kwargs):
+    """A membership was added, changed or removed: recount the community cards' member counts."""
+    from . import selectors
+
+    selectors.forget_member_counts()
+
+
 def connect():
     from django_comments.signals import comment_will_be_posted
 
+    from .models import Membership
+
+    for signal in (post_save, post_delete):
+        signal.connect(forget_member_counts, sender=Membership, dispatch_uid=f"community_member_counts_{signal!r}")
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
     comment_will_be_posted.connect(refuse_unchecked_comments, dispatch_uid="community_refuse_unchecked_comments")
