@@ -16,13 +16,20 @@ Freshness: every cached page carries the site's content generation. Any model sa
 sees the change; ANONYMOUS_PAGE_CACHE_SECONDS bounds the age of anything else. The generation lives
 in the default cache, which must be shared by all workers (REDIS_URL) for this to hold across
 processes; that is why production turns the page cache on by default only with REDIS_URL.
+
+Each worker also keeps the most recent pages in its own memory (ANONYMOUS_PAGE_CACHE_LOCAL_ENTRIES),
+checked against the shared generation on every request: a hit then fetches one short value from
+Redis instead of a whole page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -67,6 +74,9 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
         self.seconds = int(getattr(settings, "ANONYMOUS_PAGE_CACHE_SECONDS", 0))
         self.skip = tuple(getattr(settings, "ANONYMOUS_PAGE_CACHE_SKIP", DEFAULT_SKIP))
+        self.local_entries = int(getattr(settings, "ANONYMOUS_PAGE_CACHE_LOCAL_ENTRIES", 200))
+        self.local: OrderedDict[str, dict] = OrderedDict()
+        self.local_lock = threading.Lock()
         connect_signals()
 
     def __call__(self, request):
@@ -77,19 +87,44 @@ class AnonymousPageCacheMiddleware:
             return response
         cache = _cache()
         key = self._key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
+        generation = cache.get(GENERATION_KEY)
         if generation is None:
             generation = uuid.uuid4().hex  # never reuse an old value after an eviction
             if not cache.add(GENERATION_KEY, generation, None):
                 generation = cache.get(GENERATION_KEY)
-        entry = found.get(key)
+        entry = self._local_get(key, generation)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None and entry["generation"] == generation:
+                self._local_put(key, entry)
         if entry is not None and entry["generation"] == generation:
             return self._replay(request, entry)
         response = self.get_response(request)
         if self._may_store(response):
-            cache.set(key, self._entry(response, generation), self.seconds)
+            entry = self._entry(response, generation, time.time() + self.seconds)
+            cache.set(key, entry, self.seconds)
+            self._local_put(key, entry)
         return response
+
+    def _local_get(self, key, generation):
+        with self.local_lock:
+            entry = self.local.get(key)
+            if entry is None:
+                return None
+            if entry["generation"] != generation or entry["expires"] < time.time():
+                del self.local[key]
+                return None
+            self.local.move_to_end(key)
+            return entry
+
+    def _local_put(self, key, entry):
+        if not self.local_entries:
+            return
+        with self.local_lock:
+            self.local[key] = entry
+            self.local.move_to_end(key)
+            while len(self.local) > self.local_entries:
+                self.local.popitem(last=False)
 
     def _may_use_cache(self, request) -> bool:
         return (
@@ -117,9 +152,10 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def _entry(response, generation) -> dict:
+    def _entry(response, generation, expires) -> dict:
         return {
             "generation": generation,
+            "expires": expires,
             "content": CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
             "headers": [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "content-length")],
         }
