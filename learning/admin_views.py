@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from community.models import Post
-from learning import policies, services
+from learning import policies, selectors, services
 from learning.models import CaseStoryConsentRequest, CaseStoryPage
 
 
@@ -62,6 +62,8 @@ class CaseStoryCandidatesView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def propose(request, post_id):
     _require_editor(request)
+    if post_id > selectors.MAX_ID:
+        raise PermissionDenied
     post = Post.objects.visible_to(request.user).select_related("community", "author__profile").filter(pk=post_id).first()
     if post is None:
         raise PermissionDenied
@@ -77,6 +79,8 @@ def propose(request, post_id):
 @require_POST
 def request_consent(request, post_id):
     _require_editor(request)
+    if post_id > selectors.MAX_ID:
+        raise PermissionDenied
     post = get_object_or_404(Post.objects.visible_to(request.user), pk=post_id)
     services.case_story_consent_request(editor=request.user, post=post)
     messages.success(request, _("Het verzoek om toestemming is vastgelegd voor de auteur."))

@@ -89,7 +89,8 @@ FRAMEWORKS = {
                        ("Spreekuur in de supermarkt", "vroeg"),
                        ("Welke afspraken maken jullie met energieleveranciers over signalen?", "partners"),
                        ("Maatjes voor de administratie", "nazorg")],
-        "resources": [("Handreiking vroegsignalering (demo)", "https://www.example.org/vroegsignalering")],
+        "resources": [("Handreiking vroegsignalering (demo)", "https://www.example.org/vroegsignalering"),
+                      ("Folder schuldhulp 2024 (demo)", "https://www.example.org/folder-2024", (1,))],
     },
     "digitale-dienstverlening": {
         "purpose": ["<p>Digitale dienstverlening die begrijpelijk en toegankelijk is voor iedereen.</p>",
@@ -271,11 +272,13 @@ def _body(slug: str, spec: dict, round_: int) -> list[dict]:
         {"type": "boundaries", "id": _id(slug, "boundaries"), "value": spec["boundaries"][r]},
         {"type": "prompts", "id": _id(slug, "prompts"), "value": prompts},
     ]
-    if spec["resources"]:
-        body.append({"type": "resources", "id": _id(slug, "resources"), "value": [
-            {"type": "link", "id": _id(slug, f"resource-{i}"), "value": {"title": t, "url": u, "description": ""}}
-            for i, (t, u) in enumerate(spec["resources"])
-        ]})
+    links = []
+    for i, (title, url, *rounds) in enumerate(spec["resources"]):
+        if round_ in (rounds[0] if rounds else (1, 2)):  # a resource may be dropped in round 2
+            links.append({"type": "link", "id": _id(slug, f"resource-{i}"),
+                          "value": {"title": title, "url": url, "description": ""}})
+    if links:
+        body.append({"type": "resources", "id": _id(slug, "resources"), "value": links})
     return body
 
 

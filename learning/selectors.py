@@ -6,6 +6,7 @@ policy): a goal or prompt never reveals how many posts a visitor may not read.
 
 from __future__ import annotations
 
+from django.core.validators import slug_re
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -166,7 +167,11 @@ def framework_page_context(*, framework, user, request=None) -> dict:
     following = bool(
         user.is_authenticated and FrameworkFollow.objects.filter(framework=framework, user=user).exists()
     )
+    # Who may edit in the admin follows these two roles (learning.services: groups kept in sync).
+    can_edit = bool(user.is_authenticated and (community_policies.is_facilitator(user, community)
+                                               or policies.is_editor(user)))
     return {
+        "can_edit": can_edit,
         "goals": goals,
         "prompts_active": [p for p in prompts if p["status"] == "active"],
         "prompts_upcoming": [p for p in prompts if p["status"] == "upcoming"],
@@ -214,6 +219,17 @@ def goal_choices(*, community) -> list[LearningGoal]:
 
 # -- case stories ----------------------------------------------------------------------------
 
+MAX_ID = 2**63 - 1
+
+
+def _int_param(value) -> int | None:
+    """A positive database id from the query string, or None (huge numbers overflow SQLite)."""
+    text = str(value or "")
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
 
 def case_story_listing(*, index, theme: str = "", organisation: str = "") -> dict:
     """The index's live case stories (filtered), and the filter choices that have stories."""
@@ -222,9 +238,10 @@ def case_story_listing(*, index, theme: str = "", organisation: str = "") -> dic
         .prefetch_related("organisations", "tags")
         .order_by("-first_published_at", "-pk")
     )
+    theme = theme if slug_re.match(theme or "") and len(theme) <= 100 else ""
     if theme:
         stories = stories.filter(tags__slug=theme)
-    organisation_id = int(organisation) if str(organisation).isdigit() else None
+    organisation_id = _int_param(organisation)
     if organisation_id:
         stories = stories.filter(organisations__pk=organisation_id)
     live_ids = CaseStoryPage.objects.live().public().child_of(index).values("pk")

@@ -75,6 +75,8 @@ def framework_follow(request, framework):
 @login_required
 def case_story_consent(request, pk):
     """The author of a practice story gives (or withdraws) consent to publish it as a case story."""
+    if pk > selectors.MAX_ID:
+        raise Http404
     post = Post.objects.filter(pk=pk).visible_to(request.user).select_related("community").first()
     if post is None or not policies.can_give_consent(request.user, post):
         raise Http404

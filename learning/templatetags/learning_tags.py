@@ -2,6 +2,7 @@
 
 - ``{% active_prompts page %}`` on the community page: the prompts running today.
 - ``{% learning_post_fields %}`` in the ask/share form: prompt, learning goal, case story consent.
+- ``{% post_learning_links post %}`` on a post's page: what it responds to; consent and proposal.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from django import template
 from django.template.loader import render_to_string
 
 from community import policies as community_policies
-from learning import selectors, services
+from learning import policies, selectors, services
 from learning.forms import PostLearningForm
+from learning.models import CaseStoryConsent, PostLink
 
 register = template.Library()
 
@@ -53,3 +55,23 @@ def learning_post_fields(context):
     if not form.fields:
         return ""
     return render_to_string("learning/includes/post_fields.html", {"form": form, "prompt": prompt}, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def post_learning_links(context, post):
+    """On a post's page: the prompt and learning goal it responds to, and the case story actions.
+
+    For community/templates/community/post_detail.html (one line, owned by the community app):
+    ``{% load learning_tags %}{% post_learning_links post %}``.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    link = PostLink.objects.filter(post=post).select_related("prompt__framework", "learning_goal__framework").first()
+    can_propose = bool(user and post.kind == "story" and policies.can_propose_case_story(user, post))
+    can_consent = bool(user and policies.can_give_consent(user, post))
+    if link is None and not can_propose and not can_consent:
+        return ""
+    return render_to_string("learning/includes/post_learning_links.html", {
+        "link": link, "post": post, "can_propose": can_propose, "can_consent": can_consent,
+        "has_consent": CaseStoryConsent.objects.filter(post=post).exists() if (can_propose or can_consent) else False,
+    }, request=request)

@@ -295,3 +295,38 @@ def test_members_cannot_open_the_editor_list(client, community, member):
     response = client.get("/beheer/casusverhalen/kandidaten/")
 
     assert response.status_code in (302, 403)
+
+
+def render_post_links(post, user):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return Template("{% load learning_tags %}{% post_learning_links post %}").render(
+        Context({"request": request, "post": post}))
+
+
+def test_post_page_tag_offers_editors_to_propose_a_consented_story(index, editors, community, member):
+    writer, _approver = editors
+    story = share(member, community)
+    services.case_story_consent_give(user=member, post=story)
+
+    html = render_post_links(story, writer)
+
+    assert "Voorstellen als casusverhaal" in html
+    assert f"/beheer/casusverhalen/kandidaten/{story.pk}/voorstellen/" in html
+
+
+def test_post_page_tag_offers_the_author_to_give_consent(community, member):
+    story = share(member, community)
+
+    html = render_post_links(story, member)
+
+    assert f"/toestemming-casusverhaal/{story.pk}/" in html
+
+
+def test_post_page_tag_shows_nothing_to_others_for_an_unlinked_post(community, member, outsider):
+    story = share(member, community)
+
+    assert render_post_links(story, outsider).strip() == ""
