@@ -23,6 +23,7 @@ urlpatterns = [
     path("taal/", set_language, name="set_language"),
     path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("zoeken/", home_views.search, name="search"),
+    path("train-je-collega/", include("learning.events.urls")),
     path("sitemap.xml", community_sitemaps.sitemap),
 ]
 

@@ -27,6 +27,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     "home",
     "learning",
+    "learning.events",
     "community",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

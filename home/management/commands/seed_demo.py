@@ -14,6 +14,7 @@ from community import policies, services
 from community.models import Answer, CommunityPage, Membership, Organisation, Post, Profile, Theme, Visibility
 from home.services import ensure_site_structure
 from learning.demo import seed_learning_demo
+from learning.events.demo import seed_events_demo
 from learning.models import FrameworkPage
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo logins, refused outside DEBUG
@@ -207,6 +208,7 @@ class Command(BaseCommand):
             defaults={"status": Membership.Status.ACTIVE},
         )
         seed_learning_demo(self.stdout)
+        seed_events_demo(self.stdout)
 
     def ensure_member(self, user, community):
         Membership.objects.get_or_create(user=user, community=community,

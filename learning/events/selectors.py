@@ -1,0 +1,112 @@
+"""Reads for the session pages: querysets that already fetch what the templates show.
+
+Lists annotate their seat counts in the same query (``with_seats``) and select the people they
+name, so no template line queries per row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from .models import Feedback, Session, SignUp
+
+PAGE_SIZE = 20
+
+
+def _for_list(qs):
+    return qs.with_seats().select_related("host__profile", "edition", "community", "organisation")
+
+
+def edition_sessions(*, edition, user, now=None):
+    """(upcoming, past) sessions of an edition the user may see."""
+    if edition is None:
+        return [], []
+    now = now or timezone.now()
+    qs = _for_list(Session.objects.filter(edition=edition).visible_to(user))
+    upcoming = list(qs.filter(starts_at__gte=now).order_by("starts_at", "pk")[:200])
+    past = list(qs.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:50])
+    return upcoming, past
+
+
+def upcoming_sessions(*, user, page_number=None, kind: str = "", now=None):
+    now = now or timezone.now()
+    qs = _for_list(Session.objects.visible_to(user).filter(starts_at__gte=now - timedelta(hours=2)))
+    if kind in Session.Kind.values:
+        qs = qs.filter(kind=kind)
+    return Paginator(qs.order_by("starts_at", "pk"), PAGE_SIZE).get_page(page_number)
+
+
+def community_meetups(*, community, user, limit: int = 5, now=None):
+    now = now or timezone.now()
+    qs = _for_list(Session.objects.filter(community=community, kind=Session.Kind.MEETUP).visible_to(user))
+    return list(qs.filter(starts_at__gte=now, status=Session.Status.PUBLISHED).order_by("starts_at")[:limit])
+
+
+def session_detail(pk: int) -> Session | None:
+    return (
+        Session.objects.with_seats()
+        .select_related("host__profile__organisation", "edition", "community", "organisation")
+        .prefetch_related("co_hosts__profile", "edition__organisations")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def participants(session: Session):
+    """Active sign-ups: seats first, then the waiting list, each in order of arrival."""
+    return list(
+        SignUp.objects.filter(session=session).exclude(status=SignUp.Status.CANCELLED)
+        .select_related("user__profile__organisation")
+        .order_by("status", "position")  # "confirmed" sorts before "waitlisted"
+    )
+
+
+def feedback_summary(session: Session) -> dict:
+    qs = Feedback.objects.filter(session=session)
+    figures = qs.aggregate(count=Count("pk"), average=Avg("score"))
+    distribution = dict(qs.values_list("score").annotate(n=Count("pk")).order_by())
+    comments = list(qs.exclude(comment="").order_by("created_at").values_list("comment", flat=True)[:200])
+    return {
+        "count": figures["count"],
+        "average": round(figures["average"], 1) if figures["average"] is not None else None,
+        "distribution": [(score, distribution.get(score, 0)) for score in range(1, 6)],
+        "comments": comments,
+    }
+
+
+def my_signups(*, user, now=None):
+    now = now or timezone.now()
+    return list(
+        SignUp.objects.filter(user=user, session__starts_at__gte=now - timedelta(days=30))
+        .exclude(status=SignUp.Status.CANCELLED)
+        .select_related("session__host__profile", "session__edition")
+        .order_by("session__starts_at")
+    )
+
+
+def my_hosted(*, user, now=None):
+    now = now or timezone.now()
+    qs = _for_list(Session.objects.filter(Q(host=user) | Q(co_hosts=user)).distinct())
+    return list(qs.filter(starts_at__gte=now - timedelta(days=30)).order_by("starts_at"))
+
+
+def agenda_sessions(*, user, now=None):
+    """What a personal agenda feed holds: sessions with a seat, and sessions the user gives."""
+    now = now or timezone.now()
+    since = now - timedelta(days=90)
+    return list(
+        Session.objects.filter(starts_at__gte=since)
+        .filter(Q(signups__user=user, signups__status=SignUp.Status.CONFIRMED) | Q(host=user) | Q(co_hosts=user))
+        .exclude(status=Session.Status.PROPOSED)
+        .select_related("host__profile")
+        .distinct()
+        .order_by("starts_at")[:500]
+    )
+
+
+def proposed_sessions():
+    return list(_for_list(Session.objects.filter(status=Session.Status.PROPOSED)).order_by("created_at"))
