@@ -48,8 +48,8 @@ def main(prepare_path, runs_path, meta_path, output_path):
             q = page[role]
             measured = by_key.get((page["name"], role))
             if q["status"] != 200 or not measured:
-                rows.append([page["name"], role, "–", "–", "–", "–", "–", "–", "–",
-                             f"skipped: {page['url']} answers {q['status']}"])
+                why = f"skipped: answers {q['status']}" if q["status"] != 200 else "not measured (BENCH_PAGES)"
+                rows.append([page["name"], role, "–", "–", "–", "–", "–", f"{q['cold']}/{q['warm']}", "–", why])
                 continue
             r = measured[-1] if (page["name"], role) != (BARE, "anonymous") else {
                 **measured[-1], "rps": ceiling,

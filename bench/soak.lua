@@ -15,6 +15,7 @@ function init(args)
   math.randomseed(tid * 7919 + os.time())
   n = 0
   answers_confirmed = 0
+  answer_ids = ""
   votes_confirmed = 0
   s2xx, s3xx, s4xx, s429, s5xx = 0, 0, 0, 0, 0
 end
@@ -51,16 +52,22 @@ function response(status, headers, body)
     local location = headers["Location"] or headers["location"] or ""
     if location:find("#antwoord-", 1, true) then
       if location:find(cfg.vote_marker, 1, true) then votes_confirmed = votes_confirmed + 1
-      else answers_confirmed = answers_confirmed + 1 end
+      else
+        answers_confirmed = answers_confirmed + 1
+        answer_ids = answer_ids .. (location:match("#antwoord%-(%d+)") or "?") .. ","
+      end
     end
   else s2xx = s2xx + 1 end
 end
 
 function done(summary, latency, requests)
   local totals = {answers_confirmed = 0, votes_confirmed = 0, s2xx = 0, s3xx = 0, s4xx = 0, s429 = 0, s5xx = 0}
+  local ids = ""
   for _, thread in ipairs(threads) do
     for key, _ in pairs(totals) do totals[key] = totals[key] + (thread:get(key) or 0) end
+    ids = ids .. (thread:get("answer_ids") or "")
   end
+  io.write("SOAKIDS " .. ids .. "\n")
   io.write(string.format(
     'SOAKJSON {"requests": %d, "duration_s": %.1f, "rps": %.1f, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, ' ..
     '"max_ms": %.1f, "answers_confirmed": %d, "votes_confirmed": %d, "s2xx": %d, "s3xx": %d, "s4xx": %d, ' ..

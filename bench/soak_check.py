@@ -3,7 +3,8 @@
     python bench/soak_check.py STATE_JSON WRK_OUTPUT RSS_LOG OUTPUT_MD
 
 Pass conditions: no 5xx and no socket errors; every answer the server confirmed (a redirect to
-``#antwoord-<id>``) is in the database exactly once; answer_count and helpful_count match the rows
+``#antwoord-<id>``) is in the database, by id, with its text, exactly once; answers stored but never
+confirmed are at most the requests in flight when wrk stopped (one per connection); answer_count and helpful_count match the rows
 of every post and answer the load touched; worker memory grows less than SOAK_MAX_GROWTH_MB
 (default 50) between the second and the last minute.
 """
@@ -39,10 +40,16 @@ def main(state_path, wrk_path, rss_path, output_path):
     state = json.load(open(state_path))
     line = next(x for x in open(wrk_path) if x.startswith("SOAKJSON "))
     run = json.loads(line[len("SOAKJSON "):])
+    ids_line = next((x for x in open(wrk_path) if x.startswith("SOAKIDS ")), "SOAKIDS ")
+    confirmed_ids = {int(i) for i in ids_line[len("SOAKIDS "):].strip().split(",") if i.isdigit()}
+    connections = int(os.environ.get("SOAK_CONNECTIONS", "16"))
     soak_answers = Answer.objects.filter(comment__startswith="Soak-antwoord")
     stored = soak_answers.count() - state["answers_before"]
     distinct = soak_answers.values("comment").distinct().count()
     duplicates = soak_answers.count() - distinct
+    found_ids = set(soak_answers.filter(pk__in=confirmed_ids).values_list("pk", flat=True))
+    missing = confirmed_ids - found_ids
+    unconfirmed = stored - len(found_ids)
     bad_answer_counts = [
         p["pk"] for p in Post.objects.filter(pk__in=state["answer_posts"]).annotate(rows=Count("answers"))
         .values("pk", "answer_count", "rows") if p["answer_count"] != p["rows"]
@@ -60,8 +67,10 @@ def main(state_path, wrk_path, rss_path, output_path):
     checks = [
         ("no 5xx responses", run["s5xx"] == 0, f"{run['s5xx']} of {run['requests']}"),
         ("no socket errors", run["socket_errors"] == 0, str(run["socket_errors"])),
-        ("no lost write: confirmed answers stored", stored == run["answers_confirmed"],
-         f"{run['answers_confirmed']} confirmed, {stored} stored"),
+        ("no lost write: every confirmed answer stored", not missing and len(confirmed_ids) == run["answers_confirmed"],
+         f"{run['answers_confirmed']} confirmed, {len(found_ids)} of them found by id, {len(missing)} missing"),
+        ("stored but unconfirmed ≤ in flight at the stop", 0 <= unconfirmed <= connections,
+         f"{unconfirmed} (wrk stops listening with up to {connections} requests in flight)"),
         ("no duplicate answers", duplicates == 0, str(duplicates)),
         ("answer_count matches the rows", not bad_answer_counts, f"{len(bad_answer_counts)} posts differ"),
         ("helpful_count matches the votes", not bad_helpful, f"{len(bad_helpful)} answers differ"),
