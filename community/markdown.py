@@ -8,8 +8,9 @@ import markdown as md
 import nh3
 
 ALLOWED_TAGS = {
+    # No headings: members' text sits below the page's own headings and must not break their order.
     "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
+    "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}

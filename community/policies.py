@@ -16,7 +16,9 @@ policy about many communities still runs one query.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Left, Length
+from wagtail.models import PageViewRestriction
 
 from .models import CommunityPage, Membership, Visibility
 
@@ -59,7 +61,13 @@ def is_facilitator(user, community) -> bool:
 
 
 def can_view_community(user, community) -> bool:
-    """May this user know the community exists (see its page and framework)?"""
+    """May this user know the community exists (see its page and framework)?
+
+    An unpublished community is known to administrators only (Wagtail serves the live children
+    of a non-live page, so its framework must ask this too).
+    """
+    if not community.live:
+        return _is_admin(user)
     if community.visibility != Visibility.PRIVATE:
         return True
     return _is_admin(user) or is_member(user, community)
@@ -67,6 +75,8 @@ def can_view_community(user, community) -> bool:
 
 def can_read_posts(user, community) -> bool:
     """May this user read the questions, stories and answers inside the community?"""
+    if not community.live:
+        return _is_admin(user)
     if community.visibility == Visibility.OPEN:
         return True
     return _is_admin(user) or is_member(user, community)
@@ -87,10 +97,27 @@ def active_membership_exists(user, community_ref="pk"):
     )
 
 
+def not_view_restricted():
+    """No Wagtail view restriction on the community or any ancestor, as one SQL condition.
+
+    Wagtail's PageQuerySet.public() does the same but runs a separate query every time it is used.
+    """
+    restricted = PageViewRestriction.objects.annotate(
+        prefix=Left(OuterRef("path"), Length("page__path"))
+    ).filter(page__path=F("prefix"))
+    return ~Exists(restricted)
+
+
 def visible_communities(queryset, user):
-    """Filter a CommunityPage queryset to those the user may know exist."""
+    """Filter a CommunityPage queryset to those the user may know exist.
+
+    Communities behind a Wagtail view restriction ("Privacy" in the admin) are left out of every
+    list for everyone but administrators: Koffietafel's own visibility is the way to restrict a
+    community; Wagtail's restriction still guards the page itself.
+    """
     if _is_admin(user):
         return queryset
+    queryset = queryset.live().filter(not_view_restricted())
     public = ~Q(visibility=Visibility.PRIVATE)
     if user is None or not user.is_authenticated:
         return queryset.filter(public)
@@ -102,6 +129,7 @@ def readable_communities(user):
     qs = CommunityPage.objects.all()
     if _is_admin(user):
         return qs
+    qs = qs.live().filter(not_view_restricted())  # see visible_communities on Wagtail view restrictions
     open_ = Q(visibility=Visibility.OPEN)
     if user is None or not user.is_authenticated:
         return qs.filter(open_)

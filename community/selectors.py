@@ -130,10 +130,10 @@ def post_thread(*, user, post: Post) -> dict:
 
 
 def moderation_queue(community):
-    """Open reports and hidden posts of one community, for its facilitators."""
+    """Open reports on answers in one community, oldest first, for its facilitators."""
     reports = (
         AnswerFlag.objects.filter(resolved_at__isnull=True, answer__post__community=community)
-        .select_related("answer__user__profile", "answer__post", "user__profile")
+        .select_related("answer__user__profile", "answer__post__community", "user__profile")
         .order_by("created_at", "pk")
     )
     return reports

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core import signing
@@ -37,17 +38,18 @@ def community_join(*, user, community: CommunityPage) -> Membership:
     """Join an open community at once, or ask to join a closed one. Private ones are invite-only."""
     if community.visibility == Visibility.PRIVATE:
         _deny(_("Voor deze gemeenschap heb je een uitnodiging nodig."))
-    existing = Membership.objects.select_for_update().filter(user=user, community=community).first()
     status = Membership.Status.ACTIVE if community.visibility == Visibility.OPEN else Membership.Status.PENDING
-    if existing is None:
-        membership = Membership.objects.create(user=user, community=community, status=status)
-    else:
-        membership = existing
-        if existing.status == Membership.Status.DECLINED:
-            existing.status = status
-            existing.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            membership, created = Membership.objects.get_or_create(
+                user=user, community=community, defaults={"status": status}
+            )
+    except IntegrityError:  # a double click: the other request made the row
+        membership, created = Membership.objects.get(user=user, community=community), False
+    if membership.status == Membership.Status.DECLINED:
+        raise ValidationError(_("Je aanvraag is afgewezen. Neem contact op met een facilitator als je wilt overleggen."))
     policies.forget_memberships(user)
-    signals.membership_changed.send(sender=Membership, membership=membership, created=existing is None)
+    signals.membership_changed.send(sender=Membership, membership=membership, created=created)
     return membership
 
 
@@ -66,14 +68,17 @@ def join_request_decide(*, facilitator, membership: Membership, approve: bool) -
 
 @transaction.atomic
 def community_leave(*, user, community: CommunityPage) -> None:
+    # Lock the community's facilitators: two leaving at once must not leave it with none.
+    facilitators = list(
+        Membership.objects.select_for_update()
+        .filter(community=community, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE)
+        .order_by("pk")
+    )
     membership = Membership.objects.filter(user=user, community=community).first()
     if membership is None:
         return
     if membership.role == Membership.Role.FACILITATOR:
-        others = Membership.objects.filter(
-            community=community, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
-        ).exclude(pk=membership.pk)
-        if not others.exists():
+        if not [m for m in facilitators if m.pk != membership.pk]:
             raise ValidationError(_("Je bent de laatste facilitator. Draag die rol eerst over voordat je vertrekt."))
     membership.delete()
     policies.forget_memberships(user)
@@ -82,11 +87,14 @@ def community_leave(*, user, community: CommunityPage) -> None:
 def invitation_token(*, community: CommunityPage, email: str, inviter) -> str:
     if not policies.can_moderate(inviter, community):
         _deny()
-    return signing.dumps({"c": community.pk, "e": email.strip().lower()}, salt=INVITATION_SALT)
+    return signing.dumps({"c": community.pk, "e": email.strip().lower(), "i": inviter.pk}, salt=INVITATION_SALT)
 
 
 def invitation_read(token: str) -> tuple[CommunityPage, str]:
-    """Community and e-mail address of a valid invitation; ValidationError if tampered or expired."""
+    """Community and e-mail address of a valid invitation; ValidationError if tampered or expired.
+
+    The inviter must still be a facilitator there: a facilitator's invitations end with their role.
+    """
     try:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
     except signing.SignatureExpired as exc:
@@ -96,6 +104,11 @@ def invitation_read(token: str) -> tuple[CommunityPage, str]:
     community = CommunityPage.objects.live().filter(pk=data["c"]).first()
     if community is None:
         raise ValidationError(_("Deze gemeenschap bestaat niet meer."))
+    from django.contrib.auth import get_user_model
+
+    inviter = get_user_model().objects.filter(pk=data.get("i")).first()
+    if inviter is None or not policies.can_moderate(inviter, community):
+        raise ValidationError(_("Deze uitnodiging is niet meer geldig. Vraag een facilitator om een nieuwe."))
     return community, data["e"]
 
 
@@ -186,7 +199,11 @@ def post_edit(*, editor, post: Post, title: str, body: str = "", themes=None, st
             setattr(post, f"{field}_html", markdown.render(story.get(field, "")))
     post.content_hash = _content_hash(post.kind, post.title, [body] + [story.get(f, "") for f in STORY_FIELDS])
     post.edited_at = timezone.now()
-    post.save()
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Je hebt in deze gemeenschap al een bijdrage met precies deze tekst.")) from exc
     if themes is not None:
         post.themes.set([t for t in themes if t.community_id == post.community_id])
     if organisations is not None:
@@ -224,10 +241,14 @@ def answer_create(*, author, post: Post, body: str, parent: Answer | None = None
     """Store an answer (or a reply to one) and bump the post's counters. Returns (answer, created)."""
     if not policies.can_answer(author, post):
         _deny(_("Alleen leden kunnen hier antwoorden."))
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update().filter(pk=post.pk).first()
+    if post is None:
+        raise ValidationError(_("Deze vraag bestaat niet meer; je antwoord is niet geplaatst."))
     if parent is not None and parent.post_id != post.pk:
         raise ValidationError(_("Dit antwoord hoort bij een andere vraag."))
-    recent = timezone.now() - timezone.timedelta(seconds=30)
+    if parent is not None and parent.is_hidden:
+        raise ValidationError(_("Op een verborgen antwoord kun je niet reageren."))
+    recent = timezone.now() - timezone.timedelta(seconds=settings.DUPLICATE_POST_WINDOW_SECONDS)
     duplicate = Answer.objects.filter(post=post, user=author, comment=body, submit_date__gte=recent).first()
     if duplicate is not None:
         return duplicate, False

@@ -11,11 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,11 +91,15 @@ def community_index(request, community):
         framework=selectors.framework_of(community),
         facilitators=selectors.facilitators_of(community),
         filters=selectors.FILTERS,
-        active_filter=request.GET.get("filter", ""),
+        active_filter=request.GET.get("filter", "") if request.GET.get("filter", "") in selectors.FILTERS else "",
         active_theme=_slug_param(request.GET.get("thema", "")),
         themes=selectors.community_themes(community),
     )
     if context["can_read_posts"]:
+        # Page links keep the chosen filter and theme.
+        context["posts_query"] = urlencode(
+            {k: v for k, v in (("filter", context["active_filter"]), ("thema", context["active_theme"])) if v}
+        )
         context["posts"] = selectors.community_posts(
             user=request.user,
             community=community,
@@ -120,6 +124,9 @@ def join(request, community):
         membership = services.community_join(user=request.user, community=community)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
+        return redirect(community.url)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
         return redirect(community.url)
     if membership.is_active:
         messages.success(request, _("Welkom! Je bent nu lid van %(c)s.") % {"c": community.title})
@@ -161,10 +168,12 @@ def requests_and_invites(request, community):
     invite_link = None
     if request.method == "POST":
         if "membership" in request.POST:
-            membership = get_object_or_404(
-                Membership, pk=request.POST.get("membership"), community=community
-            )
-            approve = request.POST.get("decision") == "approve"
+            decision = request.POST.get("decision")
+            membership_id = request.POST.get("membership", "")
+            if decision not in ("approve", "decline") or not membership_id.isdecimal():
+                return HttpResponseBadRequest(_("Onbekende beslissing."))
+            membership = get_object_or_404(Membership, pk=int(membership_id), community=community)
+            approve = decision == "approve"
             services.join_request_decide(facilitator=request.user, membership=membership, approve=approve)
             messages.success(request, _("Aanvraag goedgekeurd.") if approve else _("Aanvraag afgewezen."))
             return redirect(request.path)
@@ -247,8 +256,7 @@ def _post_data(form, kind) -> dict:
     if kind == Post.Kind.QUESTION:
         result["body"] = data.get("body", "")
     else:
-        result["story"] = {k: data.get(k, "") for k in
-                           ("story_status", "context", "tried", "building_blocks", "obstacles", "lessons")}
+        result["story"] = {k: data.get(k, "") for k in ("story_status", *services.STORY_FIELDS)}
         result["organisations"] = list(data.get("organisations") or [])
     return result
 
@@ -300,10 +308,13 @@ def post_edit(request, community, pk):
                "organisations": list(post.organisations.all())}
     form = form_class(request.POST or None, initial=initial, community=community)
     if request.method == "POST" and form.is_valid():
-        data = _post_data(form, post.kind)
-        services.post_edit(editor=request.user, post=post, **data)
-        messages.success(request, _("Je wijzigingen zijn opgeslagen."))
-        return redirect(post.get_url(request))
+        try:
+            services.post_edit(editor=request.user, post=post, **_post_data(form, post.kind))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("Je wijzigingen zijn opgeslagen."))
+            return redirect(post.get_url(request))
     return TemplateResponse(request, "community/post_form.html",
                             _context(request, community, form=form, kind=post.kind, post=post),
                             status=400 if request.method == "POST" else 200)
@@ -370,13 +381,17 @@ def answer_create(request, community, pk):
             if parent is None:
                 form.add_error("body", _("Het antwoord waarop je reageert bestaat niet meer. Je tekst staat hieronder."))
         if form.is_valid():
-            answer, created = services.answer_create(
-                author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
-                ip_address=request.META.get("REMOTE_ADDR"), request=request,
-            )
-            if created:
-                messages.success(request, _("Je antwoord is geplaatst."))
-            return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
+            try:
+                answer, created = services.answer_create(
+                    author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
+                    ip_address=request.META.get("REMOTE_ADDR"), request=request,
+                )
+            except ValidationError as exc:
+                form.add_error("body", exc.messages[0] + " " + _("Je tekst staat hieronder."))
+            else:
+                if created:
+                    messages.success(request, _("Je antwoord is geplaatst."))
+                return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
     thread = selectors.post_thread(user=request.user, post=post)
     return TemplateResponse(
         request, "community/post_detail.html",
@@ -477,7 +492,7 @@ def answer_hide(request, community, pk, answer_id):
 def moderation(request, community):
     if not policies.can_moderate(request.user, community):
         raise Http404
-    hidden_posts = Post.objects.filter(community=community, is_hidden=True).select_related("author__profile")
+    hidden_posts = Post.objects.filter(community=community, is_hidden=True).select_related("author__profile", "community")
     return TemplateResponse(
         request, "community/moderation.html",
         _context(request, community, reports=selectors.moderation_queue(community), hidden_posts=hidden_posts),

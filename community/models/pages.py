@@ -102,7 +102,11 @@ class CommunityPage(RoutablePageMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_sitemap_urls(self, request=None):
-        if self.visibility == Visibility.PRIVATE:
+        from django.contrib.auth.models import AnonymousUser
+
+        from community import policies
+
+        if not policies.can_view_community(AnonymousUser(), self):
             return []
         return super().get_sitemap_urls(request)
 

@@ -88,9 +88,13 @@ class FrameworkPage(RoutablePageMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_sitemap_urls(self, request=None):
-        from community.models import Visibility
+        from django.contrib.auth.models import AnonymousUser
 
-        if self.community().visibility == Visibility.PRIVATE:
+        from community import policies
+
+        # The sitemap is public: list the framework only where an anonymous visitor may see it
+        # (not for a private or an unpublished community).
+        if not policies.can_view_community(AnonymousUser(), self.community()):
             return []
         return super().get_sitemap_urls(request)
 

@@ -47,6 +47,8 @@ class World:
     def __init__(self, index):
         self.member = UserFactory(username="member")
         self.outsider = UserFactory(username="outsider")
+        self.pending = UserFactory(username="pending")  # asked to join, not yet approved
+        self.declined = UserFactory(username="declined")  # asked to join, declined
         self.staff = SuperuserFactory(username="admin")
         other = CommunityPageFactory(parent=index, title="Andere gemeenschap")
         self.other_facilitator = UserFactory(username="otherfac")
@@ -63,6 +65,8 @@ class World:
             facilitator = UserFactory(username=f"fac_{visibility}")
             join(facilitator, community, role=Membership.Role.FACILITATOR)
             join(self.member, community)
+            MembershipFactory(user=self.pending, community=community, pending=True)
+            MembershipFactory(user=self.declined, community=community, declined=True)
             post = ask(self.member, community, title=f"Vraag {marker} over schuldhulp")
             self.communities[visibility] = community
             self.posts[visibility] = post
@@ -74,6 +78,8 @@ class World:
             "anonymous": None,
             "outsider": self.outsider,
             "member": self.member,
+            "pending": self.pending,
+            "declined": self.declined,
             "other_facilitator": self.other_facilitator,
             "staff": self.staff,
         }[role]
@@ -99,6 +105,7 @@ def _world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(_world, db):
-    for user in (_world.member, _world.outsider, _world.staff, _world.other_facilitator):
+    for user in (_world.member, _world.outsider, _world.pending, _world.declined, _world.staff,
+                 _world.other_facilitator):
         policies.forget_memberships(user)
     return _world

@@ -171,13 +171,13 @@ def test_closed_community_needs_approval(outsider, community_factory, facilitato
     assert policies.can_read_posts(outsider, closed)
 
 
-def test_declined_requester_sees_outcome_and_may_ask_again(outsider, community_factory, facilitator):
+def test_declined_requester_sees_the_outcome(outsider, community_factory, facilitator):
     closed = community_factory(closed=True, title="Besloten groep")
     join(facilitator, closed, role=Membership.Role.FACILITATOR)
     membership = services.community_join(user=outsider, community=closed)
     services.join_request_decide(facilitator=facilitator, membership=membership, approve=False)
     assert Membership.objects.get(pk=membership.pk).status == Membership.Status.DECLINED
-    assert services.community_join(user=outsider, community=closed).status == Membership.Status.PENDING
+    assert policies.membership_of(outsider, closed).status == Membership.Status.DECLINED
 
 
 def test_member_cannot_decide_join_requests(outsider, member, community_factory):
@@ -245,3 +245,44 @@ def test_signing_salt_is_specific_to_invitations(outsider, facilitator, communit
     foreign = signing.dumps({"c": community.pk, "e": outsider.email})  # signed, but not as an invitation
     with pytest.raises(ValidationError):
         services.invitation_read(foreign)
+
+
+def test_declined_request_is_final(outsider, community_factory, facilitator):
+    closed = community_factory(closed=True, title="Besloten groep")
+    join(facilitator, closed, role=Membership.Role.FACILITATOR)
+    membership = services.community_join(user=outsider, community=closed)
+    services.join_request_decide(facilitator=facilitator, membership=membership, approve=False)
+    with pytest.raises(ValidationError, match="afgewezen"):
+        services.community_join(user=outsider, community=closed)
+    assert Membership.objects.get(pk=membership.pk).status == Membership.Status.DECLINED
+
+
+def test_joining_twice_gives_one_membership(outsider, community):
+    first = services.community_join(user=outsider, community=community)
+    second = services.community_join(user=outsider, community=community)
+    assert first.pk == second.pk and Membership.objects.filter(user=outsider).count() == 1
+
+
+def test_invitation_ends_when_the_inviter_stops_facilitating(outsider, facilitator, community_factory):
+    private = community_factory(private=True, title="Privé groep")
+    role = join(facilitator, private, role=Membership.Role.FACILITATOR)
+    token = services.invitation_token(community=private, email=outsider.email, inviter=facilitator)
+    role.role = Membership.Role.MEMBER
+    role.save()
+    with pytest.raises(ValidationError, match="niet meer geldig"):
+        services.invitation_accept(user=outsider, token=token)
+
+
+def test_editing_into_a_copy_of_another_post_is_refused(asker, community):
+    ask(asker, community, title="De eerste vraag over schuldhulp", body="Zelfde tekst")
+    second = ask(asker, community, title="De tweede vraag over schuldhulp", body="Andere tekst")
+    with pytest.raises(ValidationError, match="precies deze tekst"):
+        services.post_edit(editor=asker, post=second, title="De eerste vraag over schuldhulp", body="Zelfde tekst")
+
+
+def test_no_reply_to_a_hidden_answer(asker, helper, facilitator, community):
+    post = ask(asker, community)
+    one = answer(helper, post)
+    services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=True, reason="Onjuist")
+    with pytest.raises(ValidationError, match="verborgen"):
+        services.answer_create(author=asker, post=post, body="Reactie", parent=Answer.objects.get(pk=one.pk))
