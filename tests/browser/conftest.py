@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 WCAG_21_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STRICT = os.environ.get("KOFFIETAFEL_STRICT") == "1"
+TIMEOUT_MS = 20_000
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,7 +52,11 @@ def browser(request):
             pytest.fail(f"strict mode: {message}", pytrace=False)
         pytest.skip(message)
     from django.db import connections
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # One patience for page actions and for expect(): 5 s (Playwright's default for expect) is
+    # too little on a busy two-core CI machine running two passes side by side.
+    expect.set_options(timeout=TIMEOUT_MS)
 
     # Between its calls, Playwright's sync API leaves its asyncio loop marked as running in this
     # thread (playwright/_impl/_greenlets.py). Django then (1) refuses ORM calls from the test with
@@ -89,7 +94,7 @@ def demo_site(live_server, django_db_serialized_rollback):
 def page(browser, demo_site):
     """A fresh browser tab (own cookies) on the demo site; relative URLs go to the live server."""
     context = browser.new_context(base_url=demo_site.url, locale="nl-NL")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab
     context.close()
