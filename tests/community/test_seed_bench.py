@@ -62,3 +62,12 @@ def test_refuses_to_seed_the_same_database_twice(seeded):
 
     with pytest.raises(CommandError):
         call_command("seed_bench", scale=0.002, force=True, no_search_index=True, verbosity=0)
+
+
+def test_sessions_are_trainings_in_an_edition_or_meetups_of_a_community(seeded):
+    from django.apps import apps
+
+    Session = apps.get_model("events", "Session")
+    assert Session.objects.exists()
+    assert not Session.objects.filter(kind="training", edition__isnull=True).exists()
+    assert not Session.objects.filter(kind="training", community__isnull=False).exists()

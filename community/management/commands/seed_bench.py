@@ -1,7 +1,8 @@
 """Benchmark volumes, fast: ``python manage.py seed_bench --scale N`` (see bench/README.md).
 
 At scale 1: 50 communities, 5,000 members with profiles and memberships, 20,000 posts (questions
-and practice stories), 100,000 threaded answers with accepted answers and helpful votes. Scale N
+and practice stories), 100,000 threaded answers with accepted answers and helpful votes, and 500
+sessions (Train je Collega and meetups; no sign-ups). Scale N
 is N times that (fractions such as 0.1 work for quick tries).
 
 Why it does not go through the services: one service call per row would take hours. Everything is
@@ -60,7 +61,7 @@ from community.models import (
 BENCH_PASSWORD = "bench-wachtwoord"  # noqa: S105 - documented benchmark login, never in production
 USERNAME = "bench{:06d}"
 
-PER_SCALE = {"communities": 50, "members": 5_000, "posts": 20_000, "answers": 100_000}
+PER_SCALE = {"communities": 50, "members": 5_000, "posts": 20_000, "answers": 100_000, "sessions": 500}
 QUESTION_SHARE = 0.7
 LONG_THREAD = 50  # every community's first question has exactly this many answers (bench/run shows one)
 
@@ -230,18 +231,19 @@ class Command(BaseCommand):
             self.step("posts", self.write_posts)
             self.step("answers (3 tables)", self.write_answers)
             self.step("helpful votes", self.write_votes)
+            self.step("sessions (Train je Collega, meetups)", self.seed_sessions)
             self.step("sequences", self.reset_sequences)
         if connection.vendor == "postgresql":
             self.step("ANALYZE", lambda: connection.cursor().execute("ANALYZE"))
         if not options["no_search_index"]:
             self.step("search index (posts)", self.build_search_index)
-        self.seed_sessions()
         total = time.perf_counter() - started
         for label, seconds in self.timings:
             self.stdout.write(f"  {seconds:7.1f} s  {label}")
         self.stdout.write(self.style.SUCCESS(
             f"seed_bench --scale {scale:g}: {len(self.communities)} communities, {self.n['members']} members, "
-            f"{len(self.posts)} posts, {len(self.answer_rows)} answers, {len(self.votes)} helpful votes "
+            f"{len(self.posts)} posts, {len(self.answer_rows)} answers, {len(self.votes)} helpful votes, "
+            f"{self.session_count} sessions "
             f"in {total:.1f} s ({connection.vendor})."
         ))
         self.stdout.write(f"Inloggen: {USERNAME.format(1)} / {BENCH_PASSWORD} (lid van de eerste gemeenschappen).")
@@ -333,9 +335,10 @@ class Command(BaseCommand):
             [EmailAddress(user_id=u.pk, email=u.email, verified=True, primary=True) for u in users], batch_size=2000
         )
         # bulk_create sends no post_save, so the profile signal does not run: profiles are made here.
+        self.organisation_of = {u.pk: rng.choice(self.organisations) for u in users}
         Profile.objects.bulk_create([
             Profile(user_id=u.pk, display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                    organisation=rng.choice(self.organisations), job_title=rng.choice(JOB_TITLES))
+                    organisation=self.organisation_of[u.pk], job_title=rng.choice(JOB_TITLES))
             for u in users
         ], batch_size=2000)
 
@@ -609,10 +612,46 @@ class Command(BaseCommand):
             )
 
     def seed_sessions(self):
-        """Sessions (Train je Collega) are not modelled yet; seeded here once the learning app has them."""
+        """Train je Collega sessions (80 %, in benchmark editions) and community meetups (20 %).
+
+        Looked up through the app registry: the sessions live in the learning app, which the
+        community app does not import. Sign-ups are not seeded.
+        """
+        self.session_count = 0
         try:
-            apps.get_model("learning", "Session")
+            Session = apps.get_model("events", "Session")
+            Edition = apps.get_model("events", "Edition")
         except LookupError:
-            self.stdout.write("Sessies (Train je Collega) overgeslagen: het model learning.Session bestaat nog niet.")
+            self.stdout.write("Sessies (Train je Collega) overgeslagen: het model bestaat nog niet.")
             return
-        self.stdout.write("Sessies: het model bestaat, maar seed_bench vult het nog niet (zie bench/README.md).")
+        rng = self.rng
+        today = self.now.date()
+        n = self.n["sessions"]
+        editions = Edition.objects.bulk_create([
+            Edition(title=f"Train je Collega, benchmark {i + 1}", starts_on=today - timedelta(days=30 + 120 * i),
+                    ends_on=today + timedelta(days=60 - 120 * i))
+            for i in range(max(1, round(self.n["sessions"] / PER_SCALE["sessions"])))
+        ])
+        titles = ["Zo voer je een keukentafelgesprek", "Werken met de Omgevingswet in de praktijk",
+                  "Schrijven op B1: de basis", "Data lezen voor beleidsmakers", "Veilig omgaan met agressie",
+                  "Samenwerken met woningcorporaties", "Intervisie in een uur", "Privacy bij gegevensdeling"]
+        sessions = []
+        for i in range(n):
+            host = rng.choice(self.user_ids)
+            is_meetup = rng.random() < 0.2
+            fmt = rng.choice(["in_person", "in_person", "online", "hybrid"])
+            sessions.append(Session(
+                kind="meetup" if is_meetup else "training",
+                edition=None if is_meetup else rng.choice(editions),
+                community=rng.choice(self.communities) if is_meetup else None,
+                title=rng.choice(titles), description="Een praktische sessie door en voor collega's. "
+                "We beginnen met een voorbeeld uit de praktijk en oefenen daarna samen.",
+                host_id=host, organisation=self.organisation_of.get(host),
+                format=fmt, location="" if fmt == "online" else f"Stadskantoor {rng.choice(PLACES)}",
+                online_url="" if fmt == "in_person" else f"https://vergaderen.example/bench-{i + 1}",
+                starts_at=self.now + timedelta(days=rng.randint(-30, 60), hours=rng.choice((-2, 0, 3))),
+                duration_minutes=rng.choice((60, 90, 120)), capacity=rng.randint(8, 30),
+                status="cancelled" if rng.random() < 0.05 else "published",
+            ))
+        Session.objects.bulk_create(sessions, batch_size=2000)
+        self.session_count = len(sessions)
