@@ -24,6 +24,7 @@ urlpatterns = [
     path("toegankelijkheid/", home_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("zoeken/", home_views.search, name="search"),
     path("train-je-collega/", include("learning.events.urls")),
+    path("benchmark/", include("learning.events.benchmark_urls")),
     path("sitemap.xml", community_sitemaps.sitemap),
 ]
 

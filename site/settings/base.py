@@ -164,6 +164,9 @@ else:
     }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Documents always go through Wagtail's serve view, where home/wagtail_hooks.py asks the access
+# policy (also with object storage, which would otherwise hand out public bucket URLs).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Accounts (django-allauth): e-mail is the login; the username doubles as the @handle.

@@ -2,6 +2,7 @@
 
 - ``{% community_meetups page %}`` on the community page: its upcoming meetups. Asks the access
   policy itself, so it shows nothing for a community the visitor may not see, wherever it is used.
+- ``{% community_benchmark_link page %}``: a link to the community's dashboard, for those who may open it.
 """
 
 from __future__ import annotations
@@ -25,3 +26,23 @@ def community_meetups(context, community):
     if not meetups:
         return ""
     return render_to_string("events/includes/community_meetups.html", {"meetups": meetups}, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def community_benchmark_link(context, community):
+    """For the community's facilitators (and administrators) only: a link to its dashboard."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from learning.events import policies
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if community is None or user is None or not policies.can_view_community_dashboard(user, community):
+        return ""
+    return format_html(
+        '<p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="{}">{}</a></p>',
+        reverse("benchmark:community", kwargs={"slug": community.slug}),
+        _("Hoe gaat het met deze gemeenschap? Bekijk de cijfers"),
+    )
