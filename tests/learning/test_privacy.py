@@ -106,3 +106,35 @@ def test_a_private_prompt_id_does_not_link_a_post_elsewhere(client, secret, comm
     from learning.models import PostLink
 
     assert not PostLink.objects.filter(post__title="Poging tot koppelen").exists()
+
+
+@pytest.fixture
+def private_document(secret, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    document = Document.objects.create(title="Verslag", file=ContentFile(b"GEHEIM", name="verslag.txt"))
+    page = secret["framework"]
+    new_body = body(purpose=f"<p>{MARKER}</p>")
+    new_body.append({"type": "resources", "id": "resources", "value": [
+        {"type": "document", "id": "70000000-0000-0000-0000-000000000001",
+         "value": {"title": "Verslag", "document": document.pk, "description": ""}}]})
+    publish(page, new_body)
+    return document
+
+
+def test_a_document_used_only_in_a_private_framework_is_404_for_outsiders(client, private_document, outsider):
+    client.force_login(outsider)
+
+    response = client.get(private_document.url)
+
+    assert response.status_code == 404
+
+
+def test_members_download_the_documents_of_their_private_framework(client, private_document, secret):
+    client.force_login(secret["insider"])
+
+    response = client.get(private_document.url)
+
+    assert response.status_code == 200
