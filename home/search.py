@@ -70,12 +70,18 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Status van de vraag"), required=False, choices=STATUS_CHOICES)
 
     def __init__(self, data, *, user):
+        # An id that is no plain number of sane size is dropped before the form looks it up
+        # (found in review and by fuzzing: "²" and 30-digit numbers gave 500s).
+        raw = str((data or {}).get("gemeenschap", ""))
+        if raw and not (raw.isascii() and raw.isdecimal() and len(raw) < 19):
+            data = data.copy()
+            data.pop("gemeenschap")
         super().__init__(data)
         # Only communities whose posts the user may read are offered (and accepted) as a filter.
         readable = policies.readable_communities(user).filter(live=True).order_by("title")
         self.fields["gemeenschap"].queryset = readable
         community_id = (data or {}).get("gemeenschap")
-        if community_id and str(community_id).isdigit():
+        if community_id and str(community_id).isascii() and str(community_id).isdecimal() and len(str(community_id)) < 19:
             self.fields["thema"].queryset = Theme.objects.filter(
                 community_id=int(community_id), community__in=readable.values("pk")
             )

@@ -106,3 +106,10 @@ def test_sign_up_form(client, site_tree, email, username, password):
     response = client.post("/account/signup/", {"email": email, "username": username, "password1": password,
                                                 "password2": password, "display_name": username})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "9" * 30, "\x00"])
+def test_search_community_filter_with_odd_digits(client, site_tree, value):
+    """Review finding: "²".isdigit() is True but int("²") fails."""
+    response = client.get("/zoeken/", {"q": "schuldhulp", "gemeenschap": value})
+    assert response.status_code == 200
