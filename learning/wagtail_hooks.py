@@ -125,30 +125,3 @@ def register_case_story_candidates_menu_item():
     return EditorMenuItem(gettext_lazy("Praktijkverhalen"), reverse("learning_case_story_candidates"),
                           icon_name="doc-full", order=250)
 
-
-@hooks.register("before_serve_document")
-def keep_documents_of_private_frameworks_private(document, request):
-    """A document used only in frameworks of communities the visitor may not see answers 404.
-
-    Wagtail serves documents to anyone with the URL; a private community's framework may link
-    minutes or reports. Usage comes from Wagtail's reference index (published content).
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from django.http import HttpResponseNotFound
-    from wagtail.models import Page, ReferenceIndex
-
-    from learning.models import FrameworkPage
-
-    references = list(ReferenceIndex.get_references_to(document).values_list("base_content_type_id", "object_id"))
-    if not references:
-        return None
-    page_type = ContentType.objects.get_for_model(Page).pk
-    if any(content_type != page_type for content_type, _object_id in references):
-        return None  # also used outside pages (e.g. a snippet): not ours to restrict
-    page_ids = {int(object_id) for _content_type, object_id in references}
-    frameworks = list(FrameworkPage.objects.filter(pk__in=page_ids))
-    if len(frameworks) < len(page_ids):
-        return None  # also used on another page, which has its own rules
-    if any(community_policies.can_view_community(request.user, framework.community()) for framework in frameworks):
-        return None
-    return HttpResponseNotFound()
