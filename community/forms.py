@@ -173,7 +173,8 @@ class StoryForm(QuestionForm):
 
 class AnswerForm(forms.Form):
     body = _body_field(_("Je antwoord"), required=True, help_text=_("Je kunt Markdown gebruiken."))
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Bounded: an oversized id must be a form error, not a database overflow (found by fuzzing).
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def clean_body(self):
         body = self.cleaned_data["body"]
