@@ -192,7 +192,6 @@ COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "community.models.Answer"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # answer → reply → reply: three levels, then flat
 COMMENTS_XTD_CONFIRM_EMAIL = False
-COMMENT_MAX_LENGTH = 20_000
 ANSWER_EDIT_WINDOW_MINUTES = 30
 DUPLICATE_POST_WINDOW_SECONDS = 30
 
