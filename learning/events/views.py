@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -260,7 +261,7 @@ def my_agenda(request):
     if request.method == "POST":
         token = services.calendar_token_create(user=request.user)
         # Shown once: only its hash is stored (a GET after this cannot show it again).
-        context["feed_url"] = request.build_absolute_uri(f"/train-je-collega/agenda/{token}.ics")
+        context["feed_url"] = request.build_absolute_uri(reverse("events:agenda_feed", kwargs={"token": token}))
         context["token"] = CalendarToken.objects.filter(user=request.user).first()
     return render(request, "events/my_agenda.html", context)
 
