@@ -168,7 +168,7 @@ class OrganisationBenchmark:
 
 def organisation_benchmark(period: Period, *, viewer=None, now=None) -> OrganisationBenchmark:
     """Per organisation (opted in by name, the rest as "overige"), over all communities its people
-    take part in, plus Train je Collega sessions given and followed. Ten queries."""
+    take part in, plus Train je Collega sessions given and followed. Nine queries."""
     now = now or timezone.now()
     eligible = eligible_communities()
     since = now - datetime.timedelta(days=ACTIVE_DAYS)
