@@ -22,7 +22,6 @@ from django.db.models.functions import Length, Substr
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
 from community import policies
 from community import search as post_search
@@ -152,9 +151,10 @@ def _querysets(*, user, kind_filter, community, theme, solved):
         result["verhalen"] = post_search.searchable_posts(
             user=user, kind=Post.Kind.STORY, **post_filters
         ).select_related("community", "author__profile")
+        # Newest first, not by relevance: see community.search.search_answers.
         result["antwoorden"] = post_search.searchable_answers(user=user, **post_filters).select_related(
             "post__community", "user__profile"
-        )
+        ).order_by("-id")
     if theme is None and solved is None:
         result["gemeenschappen"] = _community_querysets(user, community)
         result["kaders"] = _framework_queryset(user, community)
@@ -182,8 +182,11 @@ def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
         user=user, kind_filter=outcome.active_type, community=form.value("gemeenschap"),
         theme=form.value("thema"), solved=solved,
     )
-    backend = get_search_backend()
-    searches = {kind: backend.search(query, qs, operator="and") for kind, qs in querysets.items()}
+    backend = post_search._backend()
+    searches = {
+        kind: backend.search(query, qs, operator="and", order_by_relevance=kind != "antwoorden")
+        for kind, qs in querysets.items()
+    }
     outcome.counts = {kind: results.count() for kind, results in searches.items()}
     outcome.total = sum(outcome.counts.values())
     outcome.tabs = [(kind, label, outcome.counts[kind]) for kind, label in TYPES.items() if kind in outcome.counts]

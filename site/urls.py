@@ -7,8 +7,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import api as community_api
 from community import sitemaps as community_sitemaps
 from community import views as community_views
+from community import views_notify as notify_views
 from home import views as home_views
 from learning import views as learning_views
 
@@ -18,6 +20,14 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("profiel/", community_views.profile_edit, name="profile_edit"),
     path("mijn-activiteit/", community_views.my_activity, name="my_activity"),
+    path("meldingen/", notify_views.notifications, name="notifications"),
+    path("meldingen/alles-gelezen/", notify_views.notification_mark_read, name="notifications_mark_all_read"),
+    path("meldingen/instellingen/", notify_views.notification_settings, name="notification_settings"),
+    path("meldingen/afmelden/<str:token>/", notify_views.unsubscribe, name="notifications_unsubscribe"),
+    path("meldingen/<int:pk>/", notify_views.notification_open, name="notification_open"),
+    path("meldingen/<int:pk>/gelezen/", notify_views.notification_mark_read, name="notification_mark_read"),
+    path("volgen/", notify_views.follow, name="follow"),
+    path("profiel/api-sleutels/", notify_views.api_tokens, name="api_tokens"),
     path("uitnodiging/<str:token>/", community_views.invitation, name="invitation"),
     path("toestemming-casusverhaal/<int:pk>/", learning_views.case_story_consent, name="case_story_consent"),
     path("taal/", set_language, name="set_language"),
@@ -26,6 +36,8 @@ urlpatterns = [
     path("train-je-collega/", include("learning.events.urls")),
     path("benchmark/", include("learning.events.benchmark_urls")),
     path("sitemap.xml", community_sitemaps.sitemap),
+    path("api/v2/", community_api.pages_router.urls),
+    path("api/v2/", community_api.api.urls),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
@@ -81,6 +82,7 @@ class CommunityPage(RoutablePageMixin, Page):
         index.SearchField("description"),
         index.FilterField("visibility"),
     ]
+    api_fields = [APIField("summary"), APIField("visibility")]  # /api/v2/pages/ (community/api.py)
     parent_page_types = ["community.CommunityIndexPage"]
     subpage_types = ["learning.FrameworkPage"]
 
@@ -118,7 +120,7 @@ class CommunityPage(RoutablePageMixin, Page):
 
     @path("lid-worden/", name="join")
     def join_route(self, request):
-        return _views().join(request, self)
+        return _notify_views().join(request, self)  # joining plus how to hear from the community
 
     @path("verlaten/", name="leave")
     def leave_route(self, request):

@@ -1,0 +1,27 @@
+"""Send due e-mail from the outbox: first attempts that were missed and retries after back-off.
+
+Run from cron every few minutes (see docs/find-and-follow.md). ``--retry-failed`` gives e-mails
+that failed for good a fresh set of attempts, e.g. after the mail server was fixed.
+"""
+
+from django.core.management.base import BaseCommand
+
+from community import outbox
+from community.models import OutboxEmail
+
+
+class Command(BaseCommand):
+    help = "Send due e-mails from the outbox (with retries and back-off); report what failed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--retry-failed", action="store_true", help="Retry e-mails that failed for good.")
+
+    def handle(self, *args, retry_failed=False, **options):
+        if retry_failed:
+            self.stdout.write(f"{outbox.retry_failed()} failed e-mail(s) will be retried.")
+        counts = outbox.send_due()
+        failed = OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count()
+        self.stdout.write(
+            f"sent {counts.get('sent', 0)}, retry later {counts.get('pending', 0)}, "
+            f"failed now {counts.get('failed', 0)}; failed in total {failed}."
+        )

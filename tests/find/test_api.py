@@ -1,0 +1,200 @@
+"""The JSON API under /api/v2/: personal tokens, pagination, filters, answers and the OpenAPI description.
+
+Who sees what through the API is in test_access_matrix_find.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import APIToken
+
+from community import services
+from community.models import Theme
+from tests.community.conftest import answer, ask, join
+
+
+def bearer(user) -> dict:
+    _token, plaintext = APIToken.create_token(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
+def get(path, headers=None, **params):
+    return Client().get(path, params, **(headers or {}))
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+
+def test_token_is_created_on_the_profile_and_stored_only_as_a_hash(member):
+    client = Client()
+    client.force_login(member)
+    assert "/profiel/api-sleutels/" in client.get("/profiel/").content.decode()
+    response = client.post("/profiel/api-sleutels/", {"name": "Teamdashboard"})
+    html = response.content.decode()
+    token = APIToken.objects.get(user=member)
+    plaintext = html.split("Je nieuwe sleutel", 1)[1].split("<code>", 1)[1].split("</code>", 1)[0]
+    assert plaintext.startswith("wagtail_")
+    assert token.key_hash != plaintext and plaintext not in token.key_hash
+    assert APIToken.hash_token(plaintext) == token.key_hash
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_revoked_token_is_refused(community, member):
+    headers = bearer(member)
+    APIToken.objects.get(user=member).revoke()
+    assert get("/api/v2/posts/", headers).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer wagtail_nietgeldig", "Token abc", "Bearer", "Basic bWVtYmVyOmRlbW8="])
+def test_a_bad_token_is_a_401_not_anonymous(db, header):
+    response = Client().get("/api/v2/posts/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+
+
+def test_revoking_on_the_profile_page(member):
+    client = Client()
+    client.force_login(member)
+    client.post("/profiel/api-sleutels/", {"name": "weg ermee"})
+    token = APIToken.objects.get(user=member)
+    client.post("/profiel/api-sleutels/", {"intrekken": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_a_session_cookie_does_not_count(community_factory, member):
+    closed = community_factory(title="Besloten kring", closed=True)
+    join(member, closed)
+    post = ask(member, closed, title="Alleen voor leden van de kring")
+    client = Client()
+    client.force_login(member)
+    assert client.get(f"/api/v2/posts/{post.pk}/").status_code == 404
+    assert client.get(f"/api/v2/posts/{post.pk}/", **bearer(member)).status_code == 200
+
+
+def test_token_use_is_recorded(community, member):
+    headers = bearer(member)
+    get("/api/v2/posts/", headers)
+    assert APIToken.objects.get(user=member).last_used_at is not None
+
+
+# -- the posts endpoint ----------------------------------------------------------------------
+
+
+def test_list_has_meta_total_count_and_pages(community, member):
+    for n in range(25):
+        ask(member, community, title=f"Vraag nummer {n} over de wijk")
+    first = get("/api/v2/posts/").json()
+    assert first["meta"]["total_count"] == 25
+    assert len(first["items"]) == 20
+    rest = get("/api/v2/posts/", offset=20).json()
+    assert len(rest["items"]) == 5
+
+
+def test_limit_above_the_maximum_is_refused(db):
+    assert get("/api/v2/posts/", limit=500).status_code == 422
+
+
+def test_post_carries_its_answers_and_links(community, member, facilitator):
+    post = ask(member, community, body="Graag **tips**.")
+    first = answer(facilitator, post, body="Koffie helpt.")
+    answer(member, post, body="Dank je!", parent=first)
+    data = get(f"/api/v2/posts/{post.pk}/").json()
+    assert data["title"] == post.title
+    assert data["body_markdown"] == "Graag **tips**."
+    assert "<strong>tips</strong>" in data["body_html"]
+    assert data["url"].endswith(post.get_url())
+    assert data["community"]["title"] == community.title
+    assert [a["body_markdown"] for a in data["answers"]] == ["Koffie helpt.", "Dank je!"]
+    assert data["answers"][0]["parent_id"] is None
+    assert data["answers"][1]["parent_id"] == first.pk
+    assert data["answers"][0]["author"]["username"] == "facilitator"
+
+
+def test_hidden_answers_are_left_out(community, member, facilitator):
+    post = ask(member, community)
+    hidden = answer(facilitator, post, body="Weg hiermee.")
+    services.answer_set_hidden(moderator=facilitator, answer=hidden, post=post, hidden=True, reason="spam")
+    assert get(f"/api/v2/posts/{post.pk}/", bearer(facilitator)).json()["answers"] == []
+
+
+def test_filter_by_community_and_theme(community_factory, community, member):
+    other = community_factory(title="Wonen en zorg")
+    join(member, other)
+    theme = Theme.objects.create(community=community, name="Jongeren")
+    tagged = ask(member, community, title="Jongeren en schulden, wat werkt?", themes=[theme])
+    ask(member, community, title="Zonder thema over de wijk")
+    elsewhere = ask(member, other, title="In een andere gemeenschap")
+    by_community = get("/api/v2/posts/", community=other.pk).json()
+    assert [p["id"] for p in by_community["items"]] == [elsewhere.pk]
+    by_theme = get("/api/v2/posts/", theme=theme.pk).json()
+    assert [p["id"] for p in by_theme["items"]] == [tagged.pk]
+    assert by_theme["items"][0]["themes"] == [{"id": theme.pk, "name": "Jongeren", "slug": "jongeren"}]
+
+
+def test_filter_by_kind_and_solved(community, member, facilitator):
+    solved = ask(member, community, title="Een opgeloste vraag over de wijk")
+    services.answer_accept(user=member, post=solved, answer=answer(facilitator, solved))
+    ask(member, community, title="Een open vraag over de wijk")
+    items = get("/api/v2/posts/", kind="question", solved="true").json()["items"]
+    assert [p["id"] for p in items] == [solved.pk]
+
+
+@pytest.mark.parametrize("params", [{"community": "abc"}, {"kind": "other"}, {"offset": -1}, {"community": "9" * 30},
+                                    {"theme": "9" * 30}, {"community": "²"}])
+def test_bad_parameters_are_a_422(db, params):
+    assert get("/api/v2/posts/", **params).status_code == 422
+
+
+def test_an_absurd_post_id_is_refused_not_a_500(db):
+    assert get(f"/api/v2/posts/{'9' * 30}/").status_code == 422
+
+
+def test_unknown_post_is_404(db):
+    response = get("/api/v2/posts/999999/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def _queries(path, headers):
+    with CaptureQueriesContext(connection) as ctx:
+        assert Client().get(path, **headers).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_does_not_grow_with_data(community, member, facilitator):
+    headers = bearer(member)
+    theme = Theme.objects.create(community=community, name="Jongeren")
+    for n in range(3):
+        answer(facilitator, ask(member, community, title=f"Vraag nummer {n} over de wijk", themes=[theme]))
+    _queries("/api/v2/posts/", headers)
+    small = _queries("/api/v2/posts/", headers)
+    for n in range(3, 30):
+        post = ask(member, community, title=f"Vraag nummer {n} over de wijk", themes=[theme])
+        answer(facilitator, post)
+        answer(member, post, body="Nog een antwoord")
+    large = _queries("/api/v2/posts/", headers)
+    assert small == large
+
+
+# -- the pages endpoint and the description --------------------------------------------------
+
+
+def test_pages_endpoint_lists_communities_with_their_fields(community):
+    data = get("/api/v2/pages/", type="community.CommunityPage", fields="summary,visibility").json()
+    assert [(p["title"], p["visibility"]) for p in data["items"]] == [(community.title, "open")]
+    assert data["meta"]["total_count"] == 1
+
+
+def test_openapi_description_covers_pages_and_posts(db):
+    response = get("/api/v2/openapi.json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v2/posts/", "/api/v2/posts/{post_id}/"} <= set(schema["paths"])
+    parameters = {p["name"] for p in schema["paths"]["/api/v2/posts/"]["get"]["parameters"]}
+    assert {"community", "theme", "kind", "solved", "limit", "offset"} <= parameters
