@@ -50,10 +50,15 @@ def on_answer_accepted(sender, answer, post, user, **kwargs):
 
 
 def on_membership_changed(sender, membership, created, **kwargs):
-    from .models import Membership
+    """Facilitators hear of a join request; a new member follows the community (digest) unless
+    they chose otherwise on the join form (community.views_notify.join applies that choice)."""
+    from .models import Delivery, Follow, Membership
 
     if membership.status == Membership.Status.PENDING:
         _deliver("join_request", membership_id=membership.pk)
+    elif created and membership.status == Membership.Status.ACTIVE:
+        Follow.objects.get_or_create(user_id=membership.user_id, community_id=membership.community_id,
+                                     defaults={"delivery": Delivery.DIGEST})
 
 
 def connect():

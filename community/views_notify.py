@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import mailings, policies, search, services_notify, views
+from . import feeds, mailings, policies, search, services_notify, views
 from .forms import QuestionForm
 from .forms_notify import API_TOKENS_MAX, ApiTokenForm, NotificationSettingsForm
 from .models import CommunityPage, Delivery, Follow, Membership, NotificationKind, Post, Theme
@@ -190,8 +190,9 @@ def notification_settings(request):
     themes = Theme.objects.filter(community__in=policies.readable_communities(user).filter(live=True).values("pk")
                                   ).filter(community_id__in=[cid for cid, m in policies.memberships(user).items()
                                                              if m.is_active]).select_related("community")
+    feed_url = request.build_absolute_uri(reverse("notifications_feed", args=[feeds.personal_feed_token(user)]))
     return TemplateResponse(request, "community/notifications/settings.html", {
-        "form": form, "follows": follows, "themes": themes,
+        "form": form, "follows": follows, "themes": themes, "feed_url": feed_url,
     }, status=400 if request.method == "POST" else 200)
 
 

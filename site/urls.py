@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community import api as community_api
+from community import feeds as community_feeds
 from community import sitemaps as community_sitemaps
 from community import views as community_views
 from community import views_notify as notify_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("meldingen/alles-gelezen/", notify_views.notification_mark_read, name="notifications_mark_all_read"),
     path("meldingen/instellingen/", notify_views.notification_settings, name="notification_settings"),
     path("meldingen/afmelden/<str:token>/", notify_views.unsubscribe, name="notifications_unsubscribe"),
+    path("meldingen/feed/<str:token>/", community_feeds.personal_feed, name="notifications_feed"),
     path("meldingen/<int:pk>/", notify_views.notification_open, name="notification_open"),
     path("meldingen/<int:pk>/gelezen/", notify_views.notification_mark_read, name="notification_mark_read"),
     path("volgen/", notify_views.follow, name="follow"),

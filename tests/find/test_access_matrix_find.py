@@ -277,3 +277,18 @@ def test_api_pages_never_show_what_is_below_a_private_community(world, visibilit
     else:
         assert framework.pk in [item["id"] for item in listing.json()["items"]]
         assert detail.status_code == 200
+
+
+@matrix
+@signed_in
+def test_personal_feed(world, role, visibility):
+    from django.test import Client
+
+    from community.feeds import personal_feed_token
+    from community.models import Notification, NotificationKind
+
+    user = world.user(role)
+    Notification.objects.create(recipient=user, kind=NotificationKind.NEW_POST, post=world.posts[visibility])
+    response = Client().get(f"/meldingen/feed/{personal_feed_token(user)}/")
+    assert response.status_code == 200
+    assert (world.markers[visibility] in response.content.decode()) == reads_posts(role, visibility)

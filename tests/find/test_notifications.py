@@ -555,3 +555,48 @@ def test_notification_email_has_text_html_and_unsubscribe(community, member, fac
     token_url = message.extra_headers["List-Unsubscribe"].strip("<>")
     user, scope = mailings.read_unsubscribe_token(token_url.rstrip("/").rsplit("/", 1)[1])
     assert (user, scope) == (member, NotificationKind.ANSWER)
+
+
+# -- the personal feed -----------------------------------------------------------------------
+
+
+def test_personal_feed_works_without_login(community, member, facilitator):
+    from community.feeds import personal_feed_token
+
+    post = ask(facilitator, community, title="Een vraag voor in de feedlezer")
+    _notify(member, post)
+    response = Client().get(f"/meldingen/feed/{personal_feed_token(member)}/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "Een vraag voor in de feedlezer" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("tamper", [lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"), lambda t: "1" + t,
+                                    lambda t: "x-" + t.split("-", 1)[1], lambda t: "9" * 30 + "-abc"])
+def test_personal_feed_with_a_wrong_token_is_404(member, tamper):
+    from community.feeds import personal_feed_token
+
+    assert Client().get(f"/meldingen/feed/{tamper(personal_feed_token(member))}/").status_code == 404
+
+
+def test_changing_the_password_retires_the_feed_address(member):
+    from community.feeds import personal_feed_token
+
+    old = personal_feed_token(member)
+    member.set_password("een-heel-nieuw-wachtwoord")
+    member.save()
+    assert Client().get(f"/meldingen/feed/{old}/").status_code == 404
+
+
+def test_settings_page_shows_the_feed_address(member):
+    from community.feeds import personal_feed_token
+
+    html = client_for(member).get("/meldingen/instellingen/").content.decode()
+    assert f"/meldingen/feed/{personal_feed_token(member)}/" in html
+
+
+def test_a_member_who_joins_by_invitation_follows_the_community_in_the_digest(community, outsider, facilitator):
+    token = services.invitation_token(community=community, email=outsider.email, inviter=facilitator)
+    services.invitation_accept(user=outsider, token=token)
+    assert Follow.objects.get(user=outsider, community=community).delivery == Delivery.DIGEST
