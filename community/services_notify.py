@@ -23,6 +23,11 @@ service, inside its transaction, e.g. when a ``FrameworkChanged`` row is written
 The community's active members and the given ``followers`` (user ids) hear about it, each only if
 the policy lets them see the community, each as their setting for that kind says. Nothing runs
 until the transaction commits; the fan-out happens in the background.
+
+To tell one person something (e.g. a request for consent to publish their practice story as a
+case story), call ``notify_person(recipient=…, kind=NotificationKind.CASE_STORY_CONSENT,
+title=post.title, url="/toestemming-casusverhaal/<pk>/", community=post.community, actor=editor)``
+the same way; it is shown while the recipient may see ``community``.
 """
 
 from __future__ import annotations
@@ -218,6 +223,9 @@ def text_of(notification) -> str:
             "Je vraag ‘%(post)s’ heeft antwoorden. Heeft een ervan je geholpen? Accepteer het, "
             "of laat weten wat er nog ontbreekt."
         ),
+        NotificationKind.CASE_STORY_CONSENT: _(
+            "%(actor)s vraagt of je praktijkverhaal ‘%(title)s’ een openbaar casusverhaal mag worden"
+        ),
     }
     return texts[n.kind] % {"actor": actor, "post": post, "community": community, "title": n.title}
 
@@ -226,11 +234,11 @@ def url_of(notification) -> str:
     n = notification
     if n.kind == NotificationKind.JOIN_REQUEST and n.community_id:
         return f"{n.community.url}aanvragen/"
+    if n.url:
+        return n.url
     if n.post_id:
         anchor = f"#antwoord-{n.answer_id}" if n.answer_id else ""
         return n.post.get_url() + anchor
-    if n.url:
-        return n.url
     return n.community.url if n.community_id else "/"
 
 
@@ -394,6 +402,32 @@ def announce(*, community, kind: str, title: str, url: str, actor=None, follower
 
     on_commit(deliver_event, event="announcement", community_id=community.pk, kind=str(kind), title=str(title),
               url=str(url), actor_id=actor.pk if actor else None, follower_ids=[int(i) for i in followers])
+
+
+PERSON_KINDS = (NotificationKind.CASE_STORY_CONSENT,)
+
+
+def deliver_person(*, recipient_id: int, kind: str, title: str, url: str, community_id=None, actor_id=None) -> list[int]:
+    recipient = User.objects.filter(pk=recipient_id).first()
+    community = CommunityPage.objects.filter(pk=community_id).first() if community_id else None
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    if recipient is None:
+        return []
+    if community is not None:
+        may_see = lambda user: community.live and policies.can_view_community(user, community)  # noqa: E731
+    else:
+        may_see = lambda user: True  # noqa: E731 - nothing in it but what the caller wrote for this person
+    return _notify([recipient], kind=kind, may_see=may_see, actor=actor, community=community, title=title, url=url)
+
+
+def notify_person(*, recipient, kind: str, title: str, url: str, community=None, actor=None) -> None:
+    """For other apps (see the module docstring): tell one person something, after commit."""
+    if kind not in PERSON_KINDS:
+        raise ValueError(f"notify_person() is for {PERSON_KINDS}, not {kind!r}")
+    from .tasks import deliver_event
+
+    on_commit(deliver_event, event="person", recipient_id=recipient.pk, kind=str(kind), title=str(title),
+              url=str(url), community_id=community.pk if community else None, actor_id=actor.pk if actor else None)
 
 
 # -- nudges ----------------------------------------------------------------------------------

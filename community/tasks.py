@@ -34,6 +34,7 @@ def deliver_event(*, event: str, **ids) -> int:
         "answer_accepted": lambda: services_notify.deliver_answer_accepted(ids["answer_id"], ids.get("user_id")),
         "join_request": lambda: services_notify.deliver_join_request(ids["membership_id"]),
         "announcement": lambda: services_notify.deliver_announcement(**ids),
+        "person": lambda: services_notify.deliver_person(**ids),
     }
     to_email = handlers[event]()
     return mailings.email_notifications(to_email)

@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     FOLLOWED_ACTIVITY = "followed_activity", _("Een nieuw antwoord bij een vraag die je volgt")
     UNANSWERED = "unanswered", _("Een vraag blijft onbeantwoord (facilitatoren)")
     ACCEPT_REMINDER = "accept_reminder", _("Herinnering: accepteer een antwoord op je vraag")
+    CASE_STORY_CONSENT = "case_story_consent", _("Een verzoek om toestemming voor een casusverhaal")
 
 
 class Delivery(models.TextChoices):
@@ -50,6 +51,7 @@ DEFAULT_DELIVERY = {
     NotificationKind.FOLLOWED_ACTIVITY: Delivery.DIGEST,
     NotificationKind.UNANSWERED: Delivery.IMMEDIATE,
     NotificationKind.ACCEPT_REMINDER: Delivery.IMMEDIATE,
+    NotificationKind.CASE_STORY_CONSENT: Delivery.IMMEDIATE,
 }
 
 

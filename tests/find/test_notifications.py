@@ -600,3 +600,19 @@ def test_a_member_who_joins_by_invitation_follows_the_community_in_the_digest(co
     token = services.invitation_token(community=community, email=outsider.email, inviter=facilitator)
     services.invitation_accept(user=outsider, token=token)
     assert Follow.objects.get(user=outsider, community=community).delivery == Delivery.DIGEST
+
+
+def test_notify_person_for_a_case_story_consent_request(community, member, facilitator, committed):
+    with committed():
+        services_notify.notify_person(recipient=member, kind=NotificationKind.CASE_STORY_CONSENT,
+                                      title="Spreekuur in de supermarkt", url="/toestemming-casusverhaal/1/",
+                                      community=community, actor=facilitator)
+    notification = Notification.objects.get(recipient=member)
+    assert services_notify.url_of(notification) == "/toestemming-casusverhaal/1/"
+    assert "Spreekuur in de supermarkt" in services_notify.text_of(notification)
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_notify_person_refuses_other_kinds(member):
+    with pytest.raises(ValueError):
+        services_notify.notify_person(recipient=member, kind=NotificationKind.ANSWER, title="x", url="/")
