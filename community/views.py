@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from . import policies, ratelimits, selectors, services
 from .forms import AnswerForm, FlagForm, InviteForm, ProfileForm, QuestionForm, ReasonForm, StoryForm
 from .models import Answer, Membership, Post, Profile
+from .params import parse_id
 
 
 @login_required
@@ -169,10 +170,10 @@ def requests_and_invites(request, community):
     if request.method == "POST":
         if "membership" in request.POST:
             decision = request.POST.get("decision")
-            membership_id = request.POST.get("membership", "")
-            if decision not in ("approve", "decline") or not membership_id.isdecimal():
+            membership_id = parse_id(request.POST.get("membership"))
+            if decision not in ("approve", "decline") or membership_id is None:
                 return HttpResponseBadRequest(_("Onbekende beslissing."))
-            membership = get_object_or_404(Membership, pk=int(membership_id), community=community)
+            membership = get_object_or_404(Membership, pk=membership_id, community=community)
             approve = decision == "approve"
             services.join_request_decide(facilitator=request.user, membership=membership, approve=approve)
             messages.success(request, _("Aanvraag goedgekeurd.") if approve else _("Aanvraag afgewezen."))

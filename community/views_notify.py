@@ -8,8 +8,6 @@ Thin, like community/views.py: parse the request, ask the policy, call a service
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -30,6 +28,7 @@ from . import feeds, mailings, policies, search, services_notify, views
 from .forms import QuestionForm
 from .forms_notify import API_TOKENS_MAX, ApiTokenForm, NotificationSettingsForm
 from .models import CommunityPage, Delivery, Follow, Membership, NotificationKind, Post, Theme
+from .params import parse_id
 
 SUGGESTIONS_SEEN_FIELD = "suggesties_gezien"
 
@@ -100,12 +99,6 @@ FOLLOW_TARGETS = {
 }
 
 
-def _plain_id(value) -> int | None:
-    """An id from a form: plain ASCII digits of sane size, else None ("²".isdigit() is True)."""
-    value = value or ""
-    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
-
-
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -117,7 +110,7 @@ def _safe_next(request, fallback: str) -> str:
 @login_required
 def follow(request):
     """Follow or unfollow a community, a post, a theme or a person (POST soort, id, actie, next)."""
-    kind, pk = request.POST.get("soort", ""), _plain_id(request.POST.get("id"))
+    kind, pk = request.POST.get("soort", ""), parse_id(request.POST.get("id"))
     if kind not in FOLLOW_TARGETS or pk is None:
         raise Http404
     target = FOLLOW_TARGETS[kind](pk)
@@ -222,7 +215,7 @@ def api_tokens(request):
     tokens = APIToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created")
     form = ApiTokenForm(request.POST or None)
     plaintext = None
-    revoke = _plain_id(request.POST.get("intrekken")) if request.method == "POST" else None
+    revoke = parse_id(request.POST.get("intrekken")) if request.method == "POST" else None
     if revoke is not None:
         token = tokens.filter(pk=revoke).first()
         if token is not None:

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.params import parse_id
+
 from . import calendar, policies, selectors, services
 from .forms import FeedbackForm, MeetupForm, MessageForm, ReviewForm, SessionForm
 from .models import CalendarToken, Edition, Session, SignUp
@@ -234,8 +236,10 @@ def review(request):
     if not policies.can_review(request.user):
         raise Http404
     if request.method == "POST":
-        raw = request.POST.get("sessie", "")
-        session = get_object_or_404(Session, pk=int(raw) if raw.isdigit() else 0)
+        session_id = parse_id(request.POST.get("sessie"))
+        if session_id is None:
+            raise Http404
+        session = get_object_or_404(Session, pk=session_id)
         form = ReviewForm(request.POST)
         if form.is_valid():
             approve = request.POST.get("besluit") == "goedkeuren"

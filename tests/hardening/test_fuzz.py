@@ -113,3 +113,45 @@ def test_search_community_filter_with_odd_digits(client, site_tree, value):
     """Review finding: "²".isdigit() is True but int("²") fails."""
     response = client.get("/zoeken/", {"q": "schuldhulp", "gemeenschap": value})
     assert response.status_code == 200
+
+
+ODD_IDS = ["²", "٣", "١٢", "9" * 30, "\x00", "1\x00", " 1", "-1", "0", ""]
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_session_review_with_odd_session_id_is_404(client, db, value):
+    """Review finding: the editors' review form parsed ``sessie`` with isdigit() and answered 500."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="redacteur")
+    editor.user_permissions.add(Permission.objects.get(codename="change_session", content_type__app_label="events"))
+    client.force_login(editor)
+    response = client.post("/train-je-collega/beoordelen/", {"sessie": value, "besluit": "goedkeuren", "note": ""})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_join_request_decision_with_odd_membership_id_is_400(client, community, facilitator, value):
+    client.force_login(facilitator)
+    response = client.post(community.url + "aanvragen/", {"membership": value, "decision": "approve"})
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_follow_with_odd_id_is_404(client, community, member, value):
+    client.force_login(member)
+    assert client.post("/volgen/", {"soort": "gemeenschap", "id": value}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_revoking_an_api_token_with_odd_id_changes_nothing(client, member, value):
+    from wagtail.models import APIToken
+
+    token, _plaintext = APIToken.create_token(user=member, name="Teamdashboard")
+    client.force_login(member)
+    response = client.post("/profiel/api-sleutels/", {"intrekken": value})
+    assert response.status_code < 500
+    token.refresh_from_db()
+    assert token.revoked_at is None
