@@ -47,6 +47,18 @@ def test_postgres_uses_the_dutch_text_configuration(db):
 
 
 @pytest.mark.postgres
+def test_postgres_search_filters_on_the_indexed_title_body_expression(db):
+    """Wagtail filters on ``title || body``; community/0006 indexes exactly that, or every entry is read."""
+    results = get_search_backend().search("schuldeiser", Post.objects.all(), operator="and")
+    sql, _params = results.get_queryset().query.sql_with_params()
+    assert '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body") @@' in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'koffietafel_indexentry_title_body_gin'")
+        (indexdef,) = cursor.fetchone()
+    assert "USING gin (((title || body)))" in indexdef
+
+
+@pytest.mark.postgres
 def test_dutch_stemming_finds_gemeente_when_searching_gemeenten(community, member):
     post = ask(member, community, title="Hoe werkt de gemeente samen met de schuldeiser?")
     found = list(search.search_posts("gemeenten", user=member))
