@@ -6,6 +6,9 @@
 - links between posts and the framework (prompt, learning goal), from the community's
   post_created signal.
 - case stories: the index, its workflow, consent and proposing a practice story as a case story.
+- telling people: a framework change and a prompt that starts go to the community through
+  ``community.services_notify.announce``; a consent request goes to the story's author through
+  ``notify_person``. Both run after commit, in the background.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community import policies as community_policies
-from community.models import CommunityPage, Membership, Post, Theme
+from community.models import CommunityPage, Membership, NotificationKind, Post, Theme
+from community.services_notify import announce, notify_person
 from learning import policies
 from learning.models import (
     CaseStoryConsent,
@@ -179,7 +185,7 @@ def framework_published(*, framework: FrameworkPage, revision=None) -> Framework
     note = (framework.change_note or "").strip()
     if previous is not None and note == previous.change_note:
         note = ""  # a note left over from the previous round of edits, not a new one
-    return FrameworkChanged.objects.create(
+    change = FrameworkChanged.objects.create(
         framework=framework,
         revision=revision,
         previous_revision=previous.revision if previous else None,
@@ -189,6 +195,41 @@ def framework_published(*, framework: FrameworkPage, revision=None) -> Framework
         changes=framework_diff(old_snapshot, framework_snapshot(framework.body)),
         is_first=previous is None,
     )
+    _announce_change(change, framework=framework, community=community)
+    prompts_announce_due(framework=framework, day=timezone.localdate(now))
+    return change
+
+
+def _announce_change(change: FrameworkChanged, *, framework: FrameworkPage, community) -> None:
+    """Members and followers hear that the framework was sharpened: not of its first publication
+    (the community is new; its prompts are announced on their own) nor of a publish that changed
+    nothing and says nothing."""
+    if change.is_first or not (change.changes or change.change_note) or not framework.live:
+        return
+    announce(community=community, kind=NotificationKind.FRAMEWORK_CHANGED,
+             title=change.change_note or framework.title, url=framework.url, actor=change.user,
+             followers=FrameworkFollow.objects.filter(framework=framework).values_list("user_id", flat=True))
+    FrameworkChanged.objects.filter(pk=change.pk).update(notified_at=timezone.now())
+
+
+@transaction.atomic
+def prompts_announce_due(*, framework: FrameworkPage | None = None, day: datetime.date | None = None) -> int:
+    """Announce each prompt once, on the day it starts (or when it is published already running).
+
+    Called when a framework is published and daily by ``announce_prompts`` (cron), for prompts
+    published ahead of their start date. Rows are locked so two runs announce a prompt once.
+    """
+    day = day or timezone.localdate()
+    due = Prompt.objects.active_on(day).filter(announced_at__isnull=True, framework__live=True)
+    if framework is not None:
+        due = due.filter(framework=framework)
+    prompts = list(due.select_for_update(of=("self",)).select_related("framework", "community").order_by("pk"))
+    for prompt in prompts:
+        announce(community=prompt.community, kind=NotificationKind.NEW_PROMPT, title=prompt.question[:300],
+                 url=prompt.get_url(),
+                 followers=FrameworkFollow.objects.filter(framework=prompt.framework).values_list("user_id", flat=True))
+    Prompt.objects.filter(pk__in=[p.pk for p in prompts]).update(announced_at=timezone.now())
+    return len(prompts)
 
 
 def _sync_rows(model, framework, community, items: list[tuple[str, dict]], now) -> dict[str, object]:
@@ -516,12 +557,23 @@ def case_story_consent_give(*, user, post: Post) -> CaseStoryConsent:
 
 
 @transaction.atomic
-def case_story_consent_withdraw(*, user, post: Post) -> None:
-    """Withdraw consent: drafts made from the story can no longer be saved or published."""
+def case_story_consent_withdraw(*, user, post: Post) -> int:
+    """Withdraw consent: a case story made from the story goes offline, its approval is cancelled,
+    and its drafts can no longer be saved or published. Returns how many case stories went offline."""
     if post.author_id != user.pk:
         raise PermissionDenied(_("Alleen de auteur kan de toestemming intrekken."))
     CaseStoryConsent.objects.filter(post=post).delete()
     CaseStoryConsentRequest.objects.filter(post=post, answered_at__isnull=True).update(answered_at=timezone.now())
+    unpublished = 0
+    for page in CaseStoryPage.objects.filter(source_post=post):
+        state = page.current_workflow_state
+        if state is not None:
+            state.cancel(user=user)
+        if page.live:
+            # The author is no editor: withdrawing consent is their right, not a page permission.
+            UnpublishPageAction(page, user=user, log_action=True).execute(skip_permission_checks=True)
+            unpublished += 1
+    return unpublished
 
 
 @transaction.atomic
@@ -529,9 +581,17 @@ def case_story_consent_request(*, editor, post: Post) -> CaseStoryConsentRequest
     """An editor asks the author for consent; the notifications work sends it (``notified_at``)."""
     if not policies.can_propose_case_story(editor, post):
         raise PermissionDenied(_("Dit verhaal kun je niet voorstellen als casusverhaal."))
-    request, _created = CaseStoryConsentRequest.objects.get_or_create(
+    if CaseStoryConsent.objects.filter(post=post).exists():
+        raise ValidationError(_("De auteur heeft al toestemming gegeven."))
+    request, created = CaseStoryConsentRequest.objects.get_or_create(
         post=post, answered_at=None, defaults={"requested_by": editor}
     )
+    if created:
+        # The author hears of it (in the app, and by e-mail as their settings say) while they may
+        # still see the story's community; the editor's name is the only thing the editor adds.
+        notify_person(recipient=post.author, kind=NotificationKind.CASE_STORY_CONSENT, title=post.title,
+                      url=reverse("case_story_consent", args=[post.pk]), community=post.community, actor=editor)
+        CaseStoryConsentRequest.objects.filter(pk=request.pk).update(notified_at=timezone.now())
     return request
 
 

@@ -84,8 +84,12 @@ def case_story_consent(request, pk):
 
     if request.method == "POST":
         if request.POST.get("action") == "withdraw":
-            services.case_story_consent_withdraw(user=request.user, post=post)
-            messages.success(request, _("Je toestemming is ingetrokken."))
+            offline = services.case_story_consent_withdraw(user=request.user, post=post)
+            if offline:
+                messages.success(request, _("Je toestemming is ingetrokken. Het casusverhaal dat van je verhaal "
+                                            "is gemaakt, staat niet meer online."))
+            else:
+                messages.success(request, _("Je toestemming is ingetrokken."))
         else:
             services.case_story_consent_give(user=request.user, post=post)
             messages.success(request, _("Dank je! Redacteuren mogen je verhaal nu bewerken tot een openbaar "

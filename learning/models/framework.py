@@ -199,6 +199,8 @@ class Prompt(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Set when members were told the prompt started (learning.services.prompts_announce_due).
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     objects = PromptQuerySet.as_manager()
 
