@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "community.ratelimits.ApiRateLimitMiddleware",  # before sessions: an API caller over its limit costs little
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,6 +237,7 @@ KOFFIETAFEL_RATE_LIMITS = {
     "flag": "20/h",
     "join": "20/h",
     "invite": "30/h",
+    "api": "300/m",  # per personal token, or per address without one (community.ratelimits)
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}

@@ -111,3 +111,43 @@ def test_security_headers_on_public_pages(client, site_tree, path):
 def test_hsts_over_https(site_tree):
     response = Client().get("/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+# -- the JSON API ---------------------------------------------------------------------------------
+
+
+def _api_bearer(user) -> dict:
+    from wagtail.models import APIToken
+
+    _token, plaintext = APIToken.create_token(user=user, name="limiet")
+    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
+@override_settings(KOFFIETAFEL_RATE_LIMITS={**LIMITS, "api": "3/m"})
+@pytest.mark.parametrize("path", ["/api/v2/posts/", "/api/v2/pages/"])
+def test_api_callers_over_their_limit_get_429_with_a_dutch_reason(site_tree, path):
+    client = Client()
+    statuses = [client.get(path).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    response = client.get(path)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Te veel verzoeken" in response.json()["detail"]
+
+
+@override_settings(KOFFIETAFEL_RATE_LIMITS={**LIMITS, "api": "2/m"})
+def test_api_limit_counts_per_token_not_for_everyone_behind_one_address(site_tree, member, outsider):
+    first, second = Client(**_api_bearer(member)), Client(**_api_bearer(outsider))
+    assert [first.get("/api/v2/posts/").status_code for _ in range(3)] == [200, 200, 429]
+
+    assert second.get("/api/v2/posts/").status_code == 200
+
+
+@override_settings(KOFFIETAFEL_RATE_LIMITS={**LIMITS, "api": "2/m"})
+def test_api_limit_leaves_the_site_alone(site_tree):
+    client = Client()
+    for _ in range(3):
+        client.get("/api/v2/posts/")
+
+    assert client.get("/").status_code == 200
