@@ -106,6 +106,22 @@ class SessionForm(forms.Form):
         return {f: self.cleaned_data[f] for f in fields if f in self.cleaned_data}
 
 
+def session_edit_form(session: Session, data=None) -> SessionForm:
+    """The offer form, filled in with the session as it is (a meetup has no audience to choose)."""
+    local = timezone.localtime(session.starts_at)
+    initial = {
+        "title": session.title, "description": session.description, "format": session.format,
+        "location": session.location, "online_url": session.online_url, "date": local.date(),
+        "start_time": local.time().replace(second=0, microsecond=0), "duration_minutes": session.duration_minutes,
+        "capacity": session.capacity, "audience": session.audience, "themes": session.themes,
+        "co_hosts": ", ".join(u.username for u in session.co_hosts.all()),
+    }
+    form = SessionForm(data, initial=initial, edition=session.edition)
+    if session.is_meetup:
+        del form.fields["audience"]
+    return form
+
+
 class MeetupForm(SessionForm):
     """A meetup: open registration (no audience choice), optionally part of one of your communities."""
 

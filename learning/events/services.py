@@ -97,6 +97,46 @@ def meetup_create(*, host, data: dict, community=None, co_hosts=()) -> Session:
     return session
 
 
+# What participants must hear of when it changes: when, how long, where, how.
+PRACTICAL_FIELDS = ("starts_at", "duration_minutes", "format", "location", "online_url")
+
+
+@transaction.atomic
+def session_update(*, user, session: Session, data: dict, co_hosts=None) -> Session:
+    """The host changes an upcoming session. Everyone with a seat or a waiting-list place hears of a
+    change in time or place; extra seats go to the waiting list at once; fewer seats than are taken
+    is refused (cancelling people is the host's explicit choice, not a side effect of a form)."""
+    if not policies.can_manage(user, session):
+        _deny()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled or session.has_started():
+        _deny(_("Een geannuleerde of begonnen sessie kun je niet meer wijzigen."))
+    data = _clean_place(data)
+    taken = session.signups.filter(status=SignUp.Status.CONFIRMED).count()
+    if data.get("capacity") is not None and data["capacity"] < taken:
+        raise ValidationError({"capacity": _(
+            "Er zijn al %(n)d deelnemers aangemeld: kies minstens %(n)d plaatsen.") % {"n": taken}})
+    before = {f: getattr(session, f) for f in PRACTICAL_FIELDS}
+    for field in SESSION_FIELDS:
+        if field in data and not (field == "audience" and session.kind == Session.Kind.MEETUP):
+            setattr(session, field, data[field])
+    session.full_clean(exclude=["host", "co_hosts"])
+    if session.starts_at != before["starts_at"]:
+        session.reminder_sent_at = None  # the reminder belongs to the new date
+    session.save()
+    if co_hosts is not None:
+        session.co_hosts.set([u for u in co_hosts if u.pk != session.host_id])
+    while session.is_published and _promote_next(session) is not None:
+        pass
+    changed = [f for f in PRACTICAL_FIELDS if getattr(session, f) != before[f]]
+    if changed and session.status != Session.Status.PROPOSED:
+        ids = session.signups.filter(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED]).values_list(
+            "pk", flat=True)
+        for signup_id in ids:
+            _enqueue(tasks.send_session_changed, signup_id=signup_id)
+    return session
+
+
 @transaction.atomic
 def session_review(*, reviewer, session: Session, approve: bool, note: str = "") -> Session:
     """An editor publishes an offered session, or declines it (it is then cancelled, with a note)."""

@@ -119,6 +119,24 @@ def send_session_cancelled(*, signup_id: int) -> None:
 
 
 @task()
+def send_session_changed(*, signup_id: int) -> None:
+    """The host changed the time or place: the participant gets the new details (as they are now)."""
+    signup = _signup(signup_id, "confirmed", "waitlisted")
+    if signup is None:
+        return
+    session = signup.session
+    if session.is_cancelled:
+        return  # cancelled meanwhile: that e-mail says enough
+    place = ", ".join(p for p in (session.location, session.online_url if signup.status == "confirmed" else "") if p)
+    _send(signup, _("Gewijzigd: %(t)s") % {"t": session.title},
+          _("De gastheer of gastvrouw heeft \u201c%(t)s\u201d gewijzigd.\n\nWanneer: %(when)s (%(minutes)d minuten)\n"
+            "Waar: %(place)s\n\nZet de sessie opnieuw in je agenda als de tijd is veranderd. Kun je nu niet "
+            "meer? Meld je dan af.\n\n%(footer)s")
+          % {"t": session.title, "when": _when(session), "minutes": session.duration_minutes,
+             "place": place or "-", "footer": _footer(session)})
+
+
+@task()
 def notify_reviewers(*, session_id: int) -> None:
     """Tell the editors an offered session waits for their review."""
     from django.db.models import Q

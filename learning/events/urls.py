@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessies/<int:pk>/deelnemers.csv", views.participants_csv, name="participants_csv"),
     path("sessies/<int:pk>/bericht/", views.participants_message, name="message"),
     path("sessies/<int:pk>/annuleren/", views.session_cancel, name="session_cancel"),
+    path("sessies/<int:pk>/wijzigen/", views.session_edit, name="session_edit"),
     path("sessies/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("edities/<int:edition_id>/aanbieden/", views.session_offer, name="offer"),
     path("bijeenkomst-organiseren/", views.meetup_create, name="meetup_create"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from community.params import parse_id
 
 from . import calendar, policies, selectors, services
-from .forms import FeedbackForm, MeetupForm, MessageForm, ReviewForm, SessionForm
+from .forms import FeedbackForm, MeetupForm, MessageForm, ReviewForm, SessionForm, session_edit_form
 from .models import CalendarToken, Edition, Session, SignUp
 
 
@@ -205,6 +205,28 @@ def session_offer(request, edition_id):
                 messages.success(request, _("Je sessie staat online. Collega's kunnen zich nu aanmelden."))
             return redirect(session)
     return render(request, "events/session_form.html", {"form": form, "edition": edition})
+
+
+@login_required
+def session_edit(request, pk):
+    """The host changes an upcoming session; participants hear of a new time or place."""
+    session = _managed_session_or_404(request, pk)
+    if session.is_cancelled or session.has_started():
+        messages.error(request, _("Een geannuleerde of begonnen sessie kun je niet meer wijzigen."))
+        return redirect(session)
+    form = session_edit_form(session, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(user=request.user, session=session, data=form.session_data(),
+                                    co_hosts=form.cleaned_data["co_hosts"])
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("De sessie is bijgewerkt. Bij een nieuwe tijd of plaats krijgen de "
+                                        "deelnemers bericht."))
+            return redirect(session)
+    return render(request, "events/session_form.html", {"form": form, "edition": session.edition,
+                                                         "meetup": session.is_meetup, "editing": session})
 
 
 @login_required
