@@ -37,6 +37,7 @@ def session_event(session, *, url: str) -> Event:
     event = Event()
     event.add("uid", _uid(session))
     event.add("dtstamp", timezone.now().astimezone(ZoneInfo("UTC")))
+    event.add("sequence", session.sequence)
     start = session.starts_at.astimezone(AMSTERDAM)
     event.add("dtstart", start)
     # End from absolute time, not wall-clock arithmetic: right even across the night of a DST change.

@@ -167,6 +167,8 @@ class Session(models.Model):
     review_note = models.CharField(_("toelichting van de redactie"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # RFC 5545 SEQUENCE: raised when time, place or status change, so calendars replace the event.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     thank_you_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()

@@ -123,12 +123,14 @@ def session_update(*, user, session: Session, data: dict, co_hosts=None) -> Sess
     session.full_clean(exclude=["host", "co_hosts"])
     if session.starts_at != before["starts_at"]:
         session.reminder_sent_at = None  # the reminder belongs to the new date
+    changed = [f for f in PRACTICAL_FIELDS if getattr(session, f) != before[f]]
+    if changed:
+        session.sequence += 1
     session.save()
     if co_hosts is not None:
         session.co_hosts.set([u for u in co_hosts if u.pk != session.host_id])
     while session.is_published and _promote_next(session) is not None:
         pass
-    changed = [f for f in PRACTICAL_FIELDS if getattr(session, f) != before[f]]
     if changed and session.status != Session.Status.PROPOSED:
         ids = session.signups.filter(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED]).values_list(
             "pk", flat=True)
@@ -162,7 +164,8 @@ def session_cancel(*, user, session: Session, note: str = "") -> Session:
         return session
     session.status = Session.Status.CANCELLED
     session.review_note = note[:500]
-    session.save(update_fields=["status", "review_note"])
+    session.sequence += 1
+    session.save(update_fields=["status", "review_note", "sequence"])
     ids = list(session.signups.exclude(status=SignUp.Status.CANCELLED).values_list("pk", flat=True))
     for signup_id in ids:
         _enqueue(tasks.send_session_cancelled, signup_id=signup_id)

@@ -145,3 +145,19 @@ def test_a_meetup_is_edited_without_an_audience_choice(make_session, host):
     client.post(f"/train-je-collega/sessies/{meetup.pk}/wijzigen/", data)
 
     assert Session.objects.get(pk=meetup.pk).location == "Bibliotheek, leeszaal"
+
+
+def test_calendars_get_a_higher_sequence_after_a_move_or_a_cancellation(session, host):
+    from icalendar import Calendar
+
+    def sequence() -> int:
+        ics = client_for(host).get(f"/train-je-collega/sessies/{session.pk}/agenda.ics").content
+        return int(Calendar.from_ical(ics).walk("VEVENT")[0]["SEQUENCE"])
+
+    assert sequence() == 0
+    services.session_update(user=host, session=session, data={"location": "Stadskantoor, zaal 5"})
+    assert sequence() == 1
+    services.session_update(user=host, session=session, data={"description": "Alleen de tekst"})
+    assert sequence() == 1
+    services.session_cancel(user=host, session=session)
+    assert sequence() == 2
