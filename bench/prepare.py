@@ -24,6 +24,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -57,7 +58,8 @@ def main():
     if community is None:
         sys.exit("prepare: no bench communities; run seed_bench first")
     question = (
-        Post.objects.filter(community=community, kind=Post.Kind.QUESTION, answer_count=50).order_by("pk").first()
+        Post.objects.filter(community=community, kind=Post.Kind.QUESTION).annotate(rows=Count("answers"))
+        .filter(rows=50).order_by("pk").first()
     )
     member = get_user_model().objects.get(username="bench000001")
     anonymous = Client(raise_request_exception=False)

@@ -24,6 +24,7 @@ django.setup()
 from django.db.models import Count  # noqa: E402
 
 from community.models import Answer, HelpfulVote, Post  # noqa: E402
+from community.models.posts import COUNTED_ANSWERS  # noqa: E402
 
 
 def rss_series(path):
@@ -50,10 +51,10 @@ def main(state_path, wrk_path, rss_path, output_path):
     found_ids = set(soak_answers.filter(pk__in=confirmed_ids).values_list("pk", flat=True))
     missing = confirmed_ids - found_ids
     unconfirmed = stored - len(found_ids)
-    bad_answer_counts = [
-        p["pk"] for p in Post.objects.filter(pk__in=state["answer_posts"]).annotate(rows=Count("answers"))
-        .values("pk", "answer_count", "rows") if p["answer_count"] != p["rows"]
-    ]
+    rows = dict(Answer.objects.filter(COUNTED_ANSWERS, post_id__in=state["answer_posts"]).order_by().values("post_id")
+                .annotate(n=Count("pk")).values_list("post_id", "n"))
+    bad_answer_counts = [pk for pk, n in Post.objects.filter(pk__in=state["answer_posts"]).values_list("pk", "answer_count")
+                         if n != rows.get(pk, 0)]
     votes = dict(HelpfulVote.objects.filter(answer_id__in=state["vote_answers"]).values("answer_id")
                  .annotate(n=Count("pk")).values_list("answer_id", "n"))
     bad_helpful = [a for a, c in Answer.objects.filter(pk__in=state["vote_answers"]).values_list("pk", "helpful_count")

@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koffietafel.settings.bench")
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from community.models import Answer, CommunityPage, Membership, Post  # noqa: E402
@@ -39,7 +40,8 @@ def lua(value) -> str:
 
 def main(state_path):
     community = CommunityPage.objects.filter(slug__startswith="bench-", visibility="open").order_by("pk").first()
-    long_question = Post.objects.filter(community=community, kind="question", answer_count=50).order_by("pk").first()
+    long_question = (Post.objects.filter(community=community, kind="question").annotate(rows=Count("answers"))
+                     .filter(rows=50).order_by("pk").first())
     answer_posts = list(
         Post.objects.filter(community=community, kind="question", is_hidden=False)
         .exclude(pk=long_question.pk).order_by("pk")[:20]

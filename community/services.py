@@ -14,13 +14,15 @@ from django.contrib.sites.models import Site
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import markdown, policies, signals
 from .models import Answer, AnswerFlag, CommunityPage, HelpfulVote, Membership, Post, Visibility
+from .models.posts import COUNTED_ANSWERS
 
 INVITATION_SALT = "koffietafel.community.invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
@@ -269,13 +271,24 @@ def answer_create(*, author, post: Post, body: str, parent: Answer | None = None
         parent_id=parent.pk if parent else 0,
     )
     answer.save()
-    Post.objects.filter(pk=post.pk).update(answer_count=F("answer_count") + 1, last_activity_at=timezone.now())
+    Post.objects.filter(pk=post.pk).update(answer_count=_counted_answers(), last_activity_at=timezone.now())
     signals.answer_created.send(sender=Answer, answer=answer, post=post, request=request)
     return answer, True
 
 
 def _post_ct():
     return ContentType.objects.get_for_model(Post)
+
+
+def _counted_answers():
+    """Post.answer_count recounted from the rows (COUNTED_ANSWERS), for an update() on posts.
+
+    Recounting instead of adding one keeps it exact through replies, hiding and restoring; callers
+    hold the post's row lock, so concurrent answers are counted in turn.
+    """
+    rows = (Answer.objects.filter(COUNTED_ANSWERS, post_id=OuterRef("pk")).order_by()
+            .values("post_id").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows), 0)
 
 
 @transaction.atomic
@@ -334,10 +347,13 @@ def answer_set_hidden(*, moderator, answer: Answer, post: Post, hidden: bool, re
         _deny()
     if hidden and not reason.strip():
         raise ValidationError(_("Geef een reden op, zodat de auteur weet waarom."))
+    Post.objects.select_for_update().filter(pk=post.pk).first()  # counted in turn with new answers
     answer.is_public = not hidden
     answer.hidden_reason = reason.strip() if hidden else ""
     answer.hidden_by = moderator if hidden else None
     answer.save(update_fields=["is_public", "hidden_reason", "hidden_by"])
+    if answer.level == 0:
+        Post.objects.filter(pk=post.pk).update(answer_count=_counted_answers())
     AnswerFlag.objects.filter(answer=answer, resolved_at__isnull=True).update(resolved_at=timezone.now())
     if hidden and post.accepted_answer_id == answer.pk:
         Post.objects.filter(pk=post.pk).update(accepted_answer=None)

@@ -1,7 +1,8 @@
 """Signal receivers of the community app, connected once in CommunityConfig.ready()."""
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal
 
 # Sent by community.services after the change is stored (inside its transaction), so other apps
@@ -36,6 +37,16 @@ def refuse_unchecked_comments(sender, comment, request, **kwargs):
     return policies.can_answer(request.user, target)
 
 
+def uncount_votes_of_deleted_user(sender, instance, **kwargs):
+    """A deleted account takes its helpful votes with it (cascade, no service runs): one fewer each.
+
+    Sent inside the deletion's transaction, after Django found nothing protecting the user.
+    """
+    from .models import Answer
+
+    Answer.objects.filter(helpful_votes__user=instance).update(helpful_count=F("helpful_count") - 1)
+
+
 def forget_member_counts(sender, **kwargs):
     """A membership was added, changed or removed: recount the community cards' member counts."""
     from . import selectors
@@ -51,4 +62,6 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(forget_member_counts, sender=Membership, dispatch_uid=f"community_member_counts_{signal!r}")
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
+    pre_delete.connect(uncount_votes_of_deleted_user, sender=settings.AUTH_USER_MODEL,
+                       dispatch_uid="community_uncount_votes_of_deleted_user")
     comment_will_be_posted.connect(refuse_unchecked_comments, dispatch_uid="community_refuse_unchecked_comments")

@@ -103,7 +103,7 @@ class Post(index.Indexed, models.Model):
     last_activity_at = models.DateTimeField(_("laatste activiteit"), auto_now_add=True, db_index=True)
     content_hash = models.CharField(max_length=64, editable=False)
 
-    answer_count = models.PositiveIntegerField(default=0)
+    answer_count = models.PositiveIntegerField(default=0)  # visible top-level answers: COUNTED_ANSWERS
     accepted_answer = models.ForeignKey(
         "community.Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -213,6 +213,12 @@ class Answer(XtdComment):
     @property
     def is_hidden(self) -> bool:
         return not self.is_public or self.is_removed
+
+
+# What Post.answer_count counts, and what "onbeantwoord" means: visible answers to the question
+# itself. Replies (level > 0) are reactions to an answer; hidden answers show to no one but the
+# author and moderators.
+COUNTED_ANSWERS = Q(level=0, is_public=True, is_removed=False)
 
 
 class HelpfulVote(models.Model):

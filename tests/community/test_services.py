@@ -93,7 +93,7 @@ def test_answer_counts_and_threads_stay_shallow(asker, helper, community):
     deeper = answer(helper, post, body="Drie maanden.", parent=reply)
     deepest = answer(asker, post, body="En daarna?", parent=deeper)
     post.refresh_from_db()
-    assert post.answer_count == 4
+    assert post.answer_count == 1  # replies are reactions to an answer, not answers to the question
     assert [a.level for a in (first, reply, deeper)] == [0, 1, 2]
     assert deepest.level == 2  # replies below the third level attach to the third level's parent
 
@@ -140,6 +140,56 @@ def test_answer_can_be_edited_only_within_the_window(asker, helper, community):
     Answer.objects.filter(pk=one.pk).update(submit_date=timezone.now() - timedelta(hours=2))
     with pytest.raises(ValidationError):
         services.answer_edit(editor=helper, answer=Answer.objects.get(pk=one.pk), post=post, body="Te laat")
+
+
+def test_the_community_list_counts_answers_not_replies(client, asker, helper, community):
+    post = ask(asker, community)
+    first = answer(helper, post)
+    answer(asker, post, body="Dank, hoe lang duurde dat?", parent=first)
+    answer(helper, post, body="Drie maanden.", parent=first)
+    client.force_login(asker)
+    page = client.get(community.url).content.decode()
+    assert "1 antwoord" in page and "3 antwoorden" not in page
+
+
+def test_question_whose_only_answer_is_hidden_is_unanswered(client, asker, helper, facilitator, community):
+    post = ask(asker, community, title="Wie heeft ervaring met vroegsignalering?")
+    one = answer(helper, post)
+    answer(asker, post, body="Dank je!", parent=one)
+    client.force_login(asker)
+    assert post.title not in client.get(community.url + "?filter=onbeantwoord").content.decode()
+
+    services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=True, reason="Onjuist advies")
+    assert Post.objects.get(pk=post.pk).answer_count == 0
+    assert post.title in client.get(community.url + "?filter=onbeantwoord").content.decode()
+
+    services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=False)
+    assert Post.objects.get(pk=post.pk).answer_count == 1
+    assert post.title not in client.get(community.url + "?filter=onbeantwoord").content.decode()
+
+
+def test_hiding_twice_or_hiding_a_reply_keeps_the_answer_count(asker, helper, facilitator, community):
+    post = ask(asker, community)
+    one = answer(helper, post)
+    reply = answer(asker, post, body="Dank je!", parent=one)
+    services.answer_set_hidden(moderator=facilitator, answer=reply, post=post, hidden=True, reason="Dubbel")
+    assert Post.objects.get(pk=post.pk).answer_count == 1
+    services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=True, reason="Onjuist")
+    services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=True, reason="Onjuist")
+    assert Post.objects.get(pk=post.pk).answer_count == 0
+
+
+def test_helpful_count_drops_when_a_voter_deletes_their_account(client, asker, helper, member, community):
+    post = ask(asker, community)
+    one = answer(helper, post)
+    voter = UserFactory(username="vertrekker")
+    join(voter, community)
+    services.answer_vote(user=voter, answer=one, post=post)
+    services.answer_vote(user=member, answer=one, post=post)
+    voter.delete()
+    assert Answer.objects.get(pk=one.pk).helpful_count == 1
+    client.force_login(member)
+    assert "1 keer nuttig" in client.get(post.get_url()).content.decode()
 
 
 def test_hidden_accepted_answer_is_no_longer_accepted(asker, helper, facilitator, community):
@@ -286,3 +336,23 @@ def test_no_reply_to_a_hidden_answer(asker, helper, facilitator, community):
     services.answer_set_hidden(moderator=facilitator, answer=one, post=post, hidden=True, reason="Onjuist")
     with pytest.raises(ValidationError, match="verborgen"):
         services.answer_create(author=asker, post=post, body="Reactie", parent=Answer.objects.get(pk=one.pk))
+
+
+def test_the_recount_migration_corrects_stored_counters(asker, helper, member, community):
+    import importlib
+
+    from django.apps import apps
+
+    recount = importlib.import_module("home.migrations.0003_recount_answer_counters").recount
+    post = ask(asker, community)
+    one = answer(helper, post)
+    answer(asker, post, body="Dank je!", parent=one)
+    services.answer_vote(user=member, answer=one, post=post)
+    Post.objects.filter(pk=post.pk).update(answer_count=2)  # as stored before: the reply counted too
+    Answer.objects.filter(pk=one.pk).update(helpful_count=3)  # votes of since deleted accounts
+    from django.db import connection
+
+    recount(apps, type("SchemaEditor", (), {"connection": connection})())
+    recount(apps, type("SchemaEditor", (), {"connection": connection})())
+    assert Post.objects.get(pk=post.pk).answer_count == 1
+    assert Answer.objects.get(pk=one.pk).helpful_count == 1

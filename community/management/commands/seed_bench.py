@@ -7,7 +7,7 @@ is N times that (fractions such as 0.1 work for quick tries).
 
 Why it does not go through the services: one service call per row would take hours. Everything is
 computed in memory first, with the primary keys allocated up front, so every counter
-(``answer_count``, ``helpful_count``), every thread field and every foreign key is known before a
+(``answer_count``: visible top-level answers; ``helpful_count``), every thread field and every foreign key is known before a
 single row is written; then each table is written in bulk inside one transaction (foreign keys are
 checked at commit, so a post may point at its accepted answer before that answer's row exists).
 
@@ -457,14 +457,14 @@ class Command(BaseCommand):
                     nodes[parent][3].append(len(nodes))
                 nodes.append(node)
             self.answer_rows.extend(self._thread_rows(post, nodes))
-            post.answer_count = count
+            post.answer_count = len(self.top_level_by_post[post.pk])  # visible top-level answers only
             post.last_activity_at = max(post.created_at, nodes[-1][5])
         self.answer_last_id = next_answer - 1
 
         # Accepted answers: about 55 % of answered questions (a visible top-level answer).
-        for post in self.posts:
+        for i, post in enumerate(self.posts):
             tops = self.top_level_by_post.get(post.pk)
-            if post.is_question and tops and (post.answer_count == LONG_THREAD or rng.random() < 0.55):
+            if post.is_question and tops and (i < len(communities) or rng.random() < 0.55):
                 post.accepted_answer_id = rng.choice(tops)
 
         # Helpful votes: on average about one per answer, never by the answer's author, one per person.
