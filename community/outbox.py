@@ -37,11 +37,17 @@ def queue(*, to: str, subject: str, body_text: str, body_html: str = "", headers
     from .tasks import send_outbox_email
 
     email = OutboxEmail.objects.create(
-        to=to, user=user, subject=subject[:300], body_text=body_text, body_html=body_html, headers=headers or {},
-        next_attempt_at=timezone.now(),
+        to=to, user=user, subject=one_line(subject)[:300], body_text=body_text, body_html=body_html,
+        headers=headers or {}, next_attempt_at=timezone.now(),
     )
     on_commit(send_outbox_email, outbox_id=email.pk)
     return email
+
+
+def one_line(subject: str) -> str:
+    """A subject on one line: titles, prompts and names may hold line breaks, and a header with one
+    is refused by Django (BadHeaderError), which would fail the e-mail on every attempt."""
+    return " ".join(subject.split())
 
 
 def _claim(pk: int, now) -> bool:
@@ -58,8 +64,8 @@ def send_one(pk: int, *, now=None) -> str:
     if not _claim(pk, now):
         return ""
     email = OutboxEmail.objects.get(pk=pk)
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to],
-                                     headers=email.headers)
+    message = EmailMultiAlternatives(one_line(email.subject), email.body_text, settings.DEFAULT_FROM_EMAIL,
+                                     [email.to], headers=email.headers)
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     email.attempts += 1
