@@ -88,6 +88,25 @@ def _item(notification) -> dict:
 # -- one at a time ---------------------------------------------------------------------------
 
 
+def _notification_message(user, notification) -> dict:
+    """The e-mail about one notification, as the outbox stores it (rendered again at each attempt)."""
+    with translation.override("nl"):
+        context = {
+            "user": user,
+            "item": _item(notification),
+            "kind_label": notification.get_kind_display(),
+            "settings_url": services_notify.absolute_url(reverse("notification_settings")),
+            "unsubscribe_url": _unsubscribe_url(user, notification.kind),
+        }
+        return {
+            "to": user.email,
+            "subject": f"[Koffietafel] {context['item']['text']}"[:300],
+            "body_text": render_to_string("community/email/notification.txt", context),
+            "body_html": render_to_string("community/email/notification.html", context),
+            "headers": {**_headers(context["unsubscribe_url"]), outbox.ABOUT: {"notification": notification.pk}},
+        }
+
+
 def email_notifications(ids) -> int:
     """E-mail the given "immediately" notifications that are still unsent and still visible."""
     sent = 0
@@ -102,22 +121,27 @@ def email_notifications(ids) -> int:
                 emailed_at=timezone.now())
             if not claimed:
                 continue
-            with translation.override("nl"):
-                context = {
-                    "user": user,
-                    "item": _item(visible),
-                    "kind_label": visible.get_kind_display(),
-                    "settings_url": services_notify.absolute_url(reverse("notification_settings")),
-                    "unsubscribe_url": _unsubscribe_url(user, visible.kind),
-                }
-                outbox.queue(
-                    to=user.email, user=user, subject=f"[Koffietafel] {context['item']['text']}"[:300],
-                    body_text=render_to_string("community/email/notification.txt", context),
-                    body_html=render_to_string("community/email/notification.html", context),
-                    headers=_headers(context["unsubscribe_url"]),
-                )
+            outbox.queue(user=user, **_notification_message(user, visible))
         sent += 1
     return sent
+
+
+def current_message(*, user_id, about: dict) -> dict | None:
+    """The e-mail ``about`` (``{"notification": id}`` or ``{"digest": id, "more": bool}``) as it may go
+    out now: asked of the policy again, to the address the person has now; None when nothing is left
+    they may see (they left the community, the post was hidden or deleted, the account closed)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not user.email:
+        return None
+    visible = services_notify.visible_notifications(user).for_list()
+    if "notification" in about:
+        notification = visible.filter(pk=about["notification"]).first()
+        return _notification_message(user, notification) if notification is not None else None
+    log = DigestLog.objects.filter(pk=about.get("digest"), user=user).first()
+    items = list(visible.filter(digest=log).order_by("created_at", "pk")) if log is not None else []
+    if not items:
+        return None
+    return _digest_message(user, items, frequency=log.frequency, more=bool(about.get("more")), log=log)
 
 
 # -- digests ---------------------------------------------------------------------------------
@@ -143,6 +167,34 @@ def digest_items(user, *, now=None):
     )
 
 
+def _digest_message(user, items, *, frequency: str, more: bool, log) -> dict:
+    """The digest e-mail of ``items``, as the outbox stores it (rendered again at each attempt)."""
+    groups: dict[str, list] = {}
+    for notification in items:
+        item = _item(notification)
+        groups.setdefault(item["community"] or _("Koffietafel"), []).append(item)
+    with translation.override("nl"):
+        context = {
+            "user": user,
+            "groups": sorted(groups.items()),
+            "count": len(items),
+            "more": more,
+            "frequency": frequency,
+            "notifications_url": services_notify.absolute_url(reverse("notifications")),
+            "settings_url": services_notify.absolute_url(reverse("notification_settings")),
+            "unsubscribe_url": _unsubscribe_url(user, DIGEST_SCOPE),
+        }
+        subject = (_("Je dagelijkse samenvatting van Koffietafel") if frequency == DigestFrequency.DAILY
+                   else _("Je wekelijkse samenvatting van Koffietafel"))
+        return {
+            "to": user.email,
+            "subject": f"[Koffietafel] {subject}",
+            "body_text": render_to_string("community/email/digest.txt", context),
+            "body_html": render_to_string("community/email/digest.html", context),
+            "headers": {**_headers(context["unsubscribe_url"]), outbox.ABOUT: {"digest": log.pk, "more": more}},
+        }
+
+
 def send_digest(user, *, frequency: str, now=None) -> DigestLog | None:
     """Send ``user`` their digest for the current period; None when there is nothing (new) to send."""
     now = now or timezone.now()
@@ -161,29 +213,7 @@ def send_digest(user, *, frequency: str, now=None) -> DigestLog | None:
         except IntegrityError:
             return None  # this period's digest went out already
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now, digest=log)
-        groups: dict[str, list] = {}
-        for notification in items:
-            item = _item(notification)
-            groups.setdefault(item["community"] or _("Koffietafel"), []).append(item)
-        with translation.override("nl"):
-            context = {
-                "user": user,
-                "groups": sorted(groups.items()),
-                "count": len(items),
-                "more": more,
-                "frequency": frequency,
-                "notifications_url": services_notify.absolute_url(reverse("notifications")),
-                "settings_url": services_notify.absolute_url(reverse("notification_settings")),
-                "unsubscribe_url": _unsubscribe_url(user, DIGEST_SCOPE),
-            }
-            subject = (_("Je dagelijkse samenvatting van Koffietafel") if frequency == DigestFrequency.DAILY
-                       else _("Je wekelijkse samenvatting van Koffietafel"))
-            outbox.queue(
-                to=user.email, user=user, subject=f"[Koffietafel] {subject}",
-                body_text=render_to_string("community/email/digest.txt", context),
-                body_html=render_to_string("community/email/digest.html", context),
-                headers=_headers(context["unsubscribe_url"]),
-            )
+        outbox.queue(user=user, **_digest_message(user, items, frequency=frequency, more=more, log=log))
     return log
 
 

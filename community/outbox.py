@@ -9,6 +9,12 @@ lost silently: failed rows stay in the table (``send_due_mail --retry-failed`` t
 
 Sending is at-least-once: a worker that dies between sending and saving leaves the row "sending";
 ``send_due_mail`` takes such rows back after ``CLAIM_TIMEOUT``.
+
+An e-mail about notifications (one, or a digest) names them in its headers under ``ABOUT`` (never
+sent): each attempt asks the access policy again (community/mailings.py, ``current_message``) and
+sends what the recipient may see *then*, at the address they have then. A retry can come hours
+after the first try, after the recipient left the community or the post was hidden; when nothing
+is left to tell, the e-mail is withdrawn (the row deleted, logged at INFO).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ logger = logging.getLogger("koffietafel.outbox")
 MAX_ATTEMPTS = 6
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]  # after attempt 1, 2, 3, 4, 5
 CLAIM_TIMEOUT = timedelta(minutes=15)
+ABOUT = "_about"  # a key of ``headers``: which notifications the e-mail tells of (see above); not sent
+WITHDRAWN = "withdrawn"
 
 
 def queue(*, to: str, subject: str, body_text: str, body_html: str = "", headers: dict | None = None,
@@ -59,13 +67,26 @@ def _claim(pk: int, now) -> bool:
 
 
 def send_one(pk: int, *, now=None) -> str:
-    """Try to send one due e-mail; returns its status afterwards ("" when it was not ours to send)."""
+    """Try to send one due e-mail; returns its status afterwards ("" when it was not ours to send,
+    ``WITHDRAWN`` when there was nothing left its recipient may see)."""
     now = now or timezone.now()
     if not _claim(pk, now):
         return ""
     email = OutboxEmail.objects.get(pk=pk)
+    about = email.headers.get(ABOUT)
+    if about:
+        from .mailings import current_message
+
+        current = current_message(user_id=email.user_id, about=about)
+        if current is None:
+            logger.info("E-mail %s withdrawn: its recipient may no longer see what it was about", email.pk)
+            email.delete()
+            return WITHDRAWN
+        for field, value in current.items():
+            setattr(email, field, one_line(value)[:300] if field == "subject" else value)
+    headers = {name: value for name, value in email.headers.items() if name != ABOUT}
     message = EmailMultiAlternatives(one_line(email.subject), email.body_text, settings.DEFAULT_FROM_EMAIL,
-                                     [email.to], headers=email.headers)
+                                     [email.to], headers=headers)
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     email.attempts += 1
@@ -86,7 +107,8 @@ def send_one(pk: int, *, now=None) -> str:
         email.status = OutboxEmail.Status.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-    email.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "sent_at"])
+    email.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "sent_at", "to", "subject",
+                              "body_text", "body_html", "headers"])
     return email.status
 
 

@@ -56,6 +56,72 @@ def later(hours=1):
     return timezone.now() + timedelta(hours=hours)
 
 
+# -- the outbox asks the policy again when it finally sends -----------------------------------
+
+
+def test_a_notification_email_queued_before_leaving_is_not_sent_after(community_factory, outsider, mail_down,
+                                                                      committed):
+    closed = community_factory(title="Besloten kring", closed=True)
+    facilitator = join(UserFactory(username="kringfac"), closed, role=Membership.Role.FACILITATOR).user
+    join(outsider, closed)
+    post = ask(outsider, closed, title="Vraag over een gevoelige casus")
+    with committed():
+        answer(facilitator, post)
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).count() == 1  # first try failed
+    services.community_leave(user=outsider, community=closed)
+    mail_down()  # restore: the mail server is back
+    outbox.send_due(now=later())
+    assert [m.subject for m in mail.outbox] == []
+    assert not OutboxEmail.objects.filter(body_text__contains="gevoelige casus",
+                                          status=OutboxEmail.Status.PENDING).exists()
+
+
+def test_a_digest_sent_after_leaving_leaves_out_that_community(community_factory, outsider, mail_down):
+    open_, closed = community_factory(title="Open kring"), community_factory(title="Besloten kring", closed=True)
+    author = UserFactory(username="auteur")
+    for community in (open_, closed):
+        join(author, community)
+        join(outsider, community)
+    for post in (ask(author, open_, title="Vraag over wonen en zorg"),
+                 ask(author, closed, title="Vraag over een gevoelige casus")):
+        Notification.objects.create(recipient=outsider, kind=NotificationKind.NEW_POST, post=post, actor=author,
+                                    delivery=Delivery.DIGEST)
+    mailings.send_due_digests(frequency="weekly")
+    outbox.send_due()  # the first attempt fails: the mail server is down
+    services.community_leave(user=outsider, community=closed)
+    mail_down()
+    outbox.send_due(now=later())
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "wonen en zorg" in message.body
+    assert "gevoelige casus" not in message.body
+    assert "gevoelige casus" not in message.alternatives[0][0]
+    assert "Besloten kring" not in message.body
+
+
+def test_an_email_goes_to_the_address_the_person_has_when_it_is_sent(community, member, facilitator, mail_down,
+                                                                      committed):
+    post = ask(member, community)
+    with committed():
+        answer(facilitator, post)
+    member.email = "nieuw-adres@gemeente.example"
+    member.save(update_fields=["email"])
+    mail_down()
+    outbox.send_due(now=later())
+    assert [m.to for m in mail.outbox] == [["nieuw-adres@gemeente.example"]]
+
+
+def test_no_email_to_a_deactivated_account(community, member, facilitator, mail_down, committed):
+    post = ask(member, community)
+    with committed():
+        answer(facilitator, post)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    mail_down()
+    outbox.send_due(now=later())
+    assert mail.outbox == []
+
+
 # -- a subject never carries a line break -----------------------------------------------------
 
 

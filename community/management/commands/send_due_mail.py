@@ -23,5 +23,6 @@ class Command(BaseCommand):
         failed = OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count()
         self.stdout.write(
             f"sent {counts.get('sent', 0)}, retry later {counts.get('pending', 0)}, "
-            f"failed now {counts.get('failed', 0)}; failed in total {failed}."
+            f"failed now {counts.get('failed', 0)}, withdrawn (no longer visible to the recipient) "
+            f"{counts.get(outbox.WITHDRAWN, 0)}; failed in total {failed}."
         )
