@@ -126,6 +126,22 @@ def email_notifications(ids) -> int:
     return sent
 
 
+LEFT_BEHIND_AFTER = timezone.timedelta(minutes=5)
+LEFT_BEHIND_MAX_AGE = timezone.timedelta(days=2)
+
+
+def email_left_behind(*, now=None) -> int:
+    """E-mail "immediately" notifications that were written but never e-mailed: the task that wrote
+    them died before e-mailing (django-tasks does not retry), or a second run of it found the rows
+    written already. ``send_due_mail`` (cron) calls this; older than two days they stay in the app."""
+    now = now or timezone.now()
+    ids = Notification.objects.filter(
+        delivery=Delivery.IMMEDIATE, emailed_at__isnull=True,
+        created_at__lte=now - LEFT_BEHIND_AFTER, created_at__gte=now - LEFT_BEHIND_MAX_AGE,
+    ).order_by("created_at", "pk").values_list("pk", flat=True)[:1000]
+    return email_notifications(list(ids))
+
+
 def current_message(*, user_id, about: dict) -> dict | None:
     """The e-mail ``about`` (``{"notification": id}`` or ``{"digest": id, "more": bool}``) as it may go
     out now: asked of the policy again, to the address the person has now; None when nothing is left

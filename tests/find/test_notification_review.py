@@ -122,6 +122,20 @@ def test_no_email_to_a_deactivated_account(community, member, facilitator, mail_
     assert mail.outbox == []
 
 
+# -- immediate e-mails are not lost when the task dies between writing and e-mailing ----------
+
+
+def test_send_due_mail_emails_immediate_notifications_a_dead_task_left_behind(community, member, facilitator):
+    post = ask(member, community)
+    reply = answer(facilitator, post)
+    services_notify.deliver_answer_created(reply.pk)  # the task wrote the notification, then died
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=30))
+    call_command("send_due_mail", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    call_command("send_due_mail", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+
+
 # -- a subject never carries a line break -----------------------------------------------------
 
 

@@ -1,12 +1,14 @@
 """Send due e-mail from the outbox: first attempts that were missed and retries after back-off.
 
-Run from cron every few minutes (see docs/find-and-follow.md). ``--retry-failed`` gives e-mails
-that failed for good a fresh set of attempts, e.g. after the mail server was fixed.
+Run from cron every few minutes (see docs/find-and-follow.md). It also e-mails notifications a task
+wrote but did not e-mail (the worker died in between; community.mailings.email_left_behind).
+``--retry-failed`` gives e-mails that failed for good a fresh set of attempts, e.g. after the mail
+server was fixed.
 """
 
 from django.core.management.base import BaseCommand
 
-from community import outbox
+from community import mailings, outbox
 from community.models import OutboxEmail
 
 
@@ -19,6 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, retry_failed=False, **options):
         if retry_failed:
             self.stdout.write(f"{outbox.retry_failed()} failed e-mail(s) will be retried.")
+        left_behind = mailings.email_left_behind()
+        if left_behind:
+            self.stdout.write(f"{left_behind} notification e-mail(s) a task left unsent were queued.")
         counts = outbox.send_due()
         failed = OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count()
         self.stdout.write(
