@@ -182,9 +182,14 @@ def visible_notifications(user):
     """The user's notifications whose subject they may still see (policy, at reading time).
 
     A notification about a post in a community they have left, a post that was hidden, or an
-    answer that was hidden (unless their own) is not shown, counted or e-mailed.
+    answer that was hidden (unless their own) is not shown, counted or e-mailed. What only
+    facilitators hear (a join request: who wants in; an unanswered question) is shown while they
+    still facilitate that community.
     """
     qs = Notification.objects.filter(recipient=user)
+    facilitated = policies.facilitated_community_ids(user)
+    qs = qs.filter(~Q(kind=NotificationKind.JOIN_REQUEST) | Q(community__in=facilitated))
+    qs = qs.filter(~Q(kind=NotificationKind.UNANSWERED) | Q(post__community__in=facilitated))
     qs = qs.filter(Q(post__isnull=True) | Q(post__in=Post.objects.visible_to(user).values("pk")))
     qs = qs.filter(Q(community__isnull=True) | Q(community__in=CommunityPage.objects.live().visible_to(user).values("pk")))
     return qs.filter(Q(answer__isnull=True) | Q(answer__is_public=True, answer__is_removed=False) | Q(answer__user=user))

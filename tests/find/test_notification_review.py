@@ -158,3 +158,23 @@ def test_a_display_name_with_a_line_break_does_not_break_the_email(community, me
         answer(facilitator, post)
     assert len(mail.outbox) == 1
     assert "\n" not in mail.outbox[0].subject
+
+
+# -- a demoted facilitator no longer sees join requests --------------------------------------
+
+
+def test_a_demoted_facilitator_no_longer_sees_join_requests(community_factory, outsider, committed):
+    closed = community_factory(title="Besloten kring", closed=True)
+    membership = MembershipFactory(user=UserFactory(username="kringfac"), community=closed, facilitator=True)
+    facilitator = membership.user
+    applicant = UserFactory(username="aanvrager")
+    applicant.profile.display_name = "Aanvrager Jansen"
+    applicant.profile.save()
+    with committed():
+        services.community_join(user=applicant, community=closed)
+    assert services_notify.unread_count(facilitator) == 1
+    membership.role = Membership.Role.MEMBER
+    membership.save()
+    facilitator = type(facilitator).objects.get(pk=facilitator.pk)
+    assert services_notify.unread_count(facilitator) == 0
+    assert "Aanvrager Jansen" not in client_for(facilitator).get("/meldingen/").content.decode()
