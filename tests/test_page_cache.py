@@ -88,3 +88,55 @@ def test_a_change_to_the_content_reaches_the_next_anonymous_visitor(client, comm
     response, queries = get(client, community.url)
     assert queries > 0
     assert "Nieuwe vraag over de koffietafel" in response.content.decode()
+
+
+# -- invalidation from processes that serve no pages ------------------------------------------
+
+WORKER_SCRIPT = """
+import json
+from django.contrib.sites.models import Site
+from django.db.models.signals import post_save
+from koffietafel import page_cache
+calls = []
+page_cache.new_generation = lambda **kwargs: calls.append(1)
+post_save.send(sender=Site, instance=Site(domain="x.example"), created=True)
+print(json.dumps({"new_generations": len(calls)}))
+"""
+
+
+def test_a_management_command_process_invalidates_the_cache_without_any_request(tmp_path):
+    """db_worker, cron jobs and shell sessions build no middleware; their changes must still count."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DJANGO_SETTINGS_MODULE="koffietafel.settings.production", SECRET_KEY="page-cache-test-" + "x" * 60,
+               DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}", ANONYMOUS_PAGE_CACHE_SECONDS="60")
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", WORKER_SCRIPT], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"new_generations": 1}
+
+
+def test_a_change_made_outside_a_request_reaches_the_next_anonymous_visitor(client, community, member,
+                                                                          django_capture_on_commit_callbacks):
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    get(client, community.url)  # stored
+    # As in a worker process, where no middleware was ever built: only app loading (home's
+    # AppConfig.ready(), which django.setup() runs in every process) connects the receivers.
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.disconnect(dispatch_uid=f"anonymous_page_cache_{signal!r}")
+    apps.get_app_config("home").ready()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(author=member, community=community, kind="question",
+                             title="Vraag uit een achtergrondtaak", body="Tekst")
+    client.cookies.clear()
+    response, queries = get(client, community.url)
+    assert queries > 0
+    assert "Vraag uit een achtergrondtaak" in response.content.decode()
