@@ -138,6 +138,23 @@ def followed_ids(user) -> dict[str, set[int]]:
     return result
 
 
+def visible_follows(user):
+    """The user's follows of things they may still see, for the settings page's list.
+
+    A follow outlives access (leaving a community, a post hidden, a community made private or
+    unpublished); it then brings nothing (notifications ask the policy), and its title must not
+    show either.
+    """
+    return (
+        Follow.objects.filter(user=user)
+        .filter(Q(community__isnull=True)
+                | Q(community__in=CommunityPage.objects.live().visible_to(user).values("pk")))
+        .filter(Q(post__isnull=True) | Q(post__in=Post.objects.visible_to(user).values("pk")))
+        .filter(Q(theme__isnull=True) | Q(theme__community__in=policies.readable_communities(user).values("pk")))
+        .filter(Q(person__isnull=True) | Q(person__is_active=True))
+    )
+
+
 # -- settings --------------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from . import feeds, mailings, policies, search, services_notify, views
 from .forms import QuestionForm
 from .forms_notify import API_TOKENS_MAX, ApiTokenForm, NotificationSettingsForm
-from .models import CommunityPage, Delivery, Follow, Membership, NotificationKind, Post, Theme
+from .models import CommunityPage, Delivery, Membership, NotificationKind, Post, Theme
 from .params import parse_id
 
 SUGGESTIONS_SEEN_FIELD = "suggesties_gezien"
@@ -178,7 +178,7 @@ def notification_settings(request):
             services_notify.set_unanswered_after_days(user=user, community=community, days=days)
         messages.success(request, _("Je instellingen voor meldingen zijn opgeslagen."))
         return redirect("notification_settings")
-    follows = Follow.objects.filter(user=user).select_related(
+    follows = services_notify.visible_follows(user).select_related(
         "community", "post__community", "theme__community", "person__profile").order_by("-created_at")
     themes = Theme.objects.filter(community__in=policies.readable_communities(user).filter(live=True).values("pk")
                                   ).filter(community_id__in=[cid for cid, m in policies.memberships(user).items()

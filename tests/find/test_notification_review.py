@@ -178,3 +178,27 @@ def test_a_demoted_facilitator_no_longer_sees_join_requests(community_factory, o
     facilitator = type(facilitator).objects.get(pk=facilitator.pk)
     assert services_notify.unread_count(facilitator) == 0
     assert "Aanvrager Jansen" not in client_for(facilitator).get("/meldingen/").content.decode()
+
+
+# -- the settings page lists only follows the person may still see ----------------------------
+
+
+def test_settings_page_does_not_show_what_you_followed_in_a_community_you_left(community_factory, member):
+    private = community_factory(title="Geheime kring Zeta", private=True)
+    author = UserFactory(username="auteur")
+    join(author, private)
+    join(member, private)
+    post = ask(author, private, title="Vraag over een gevoelige casus")
+    services_notify.follow(user=member, target=post)
+    services_notify.follow(user=member, target=private)
+    services.community_leave(user=member, community=private)
+    page = client_for(member).get("/meldingen/instellingen/").content.decode()
+    assert "gevoelige casus" not in page
+    assert "Geheime kring Zeta" not in page
+
+
+def test_settings_page_does_not_show_a_followed_post_that_was_hidden(community, member, facilitator, outsider):
+    post = ask(member, community, title="Vraag die verborgen wordt")
+    services_notify.follow(user=outsider, target=post)
+    services.post_set_hidden(moderator=facilitator, post=post, hidden=True, reason="spam")
+    assert "Vraag die verborgen wordt" not in client_for(outsider).get("/meldingen/instellingen/").content.decode()
