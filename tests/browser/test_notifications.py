@@ -61,3 +61,39 @@ def test_notification_settings_page_has_no_wcag_21_aa_violations(page, log_in_as
     response = page.goto("/meldingen/instellingen/")
     assert response.ok
     axe(page)
+
+
+def test_notifications_page_with_notifications_has_no_wcag_21_aa_violations(page, log_in_as, axe):
+    log_in_as("member")  # the demo content already notified the member
+    response = page.goto("/meldingen/")
+    assert response.ok
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.locator(".koffietafel-activity__item").first).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Markeer als gelezen\s*:")).first).to_be_visible()
+    axe(page)
+
+
+def test_api_tokens_page_has_no_wcag_21_aa_violations_empty_with_an_error_and_with_a_key(page, log_in_as, axe):
+    log_in_as("member")
+    response = page.goto("/profiel/api-sleutels/")
+    assert response.ok
+    expect(page.get_by_role("heading", level=1)).to_have_text("API-sleutels")
+    axe(page)
+
+    # An empty name: the error is announced, linked from the summary and tied to the field.
+    page.get_by_role("button", name="Maak een sleutel").click()
+    field = page.get_by_label("Waarvoor gebruik je deze sleutel?")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described_by = field.get_attribute("aria-describedby") or ""
+    error_id = next(part for part in described_by.split() if part.endswith("_error"))
+    expect(page.locator(f"#{error_id}")).to_contain_text("Geef de sleutel een naam")
+    expect(page.get_by_role("alert")).to_contain_text("Geef de sleutel een naam")
+    axe(page)
+
+    # A key made: shown once, listed with a revoke button that names it.
+    field.fill("Dashboard van ons team")
+    page.get_by_role("button", name="Maak een sleutel").click()
+    expect(page.get_by_role("status").filter(has_text="Je nieuwe sleutel")).to_contain_text("wagtail_")
+    expect(page.get_by_role("button", name=re.compile(r"^Intrekken\s*:\s*Dashboard van ons team$"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    axe(page)
