@@ -206,6 +206,8 @@ def _announce_change(change: FrameworkChanged, *, framework: FrameworkPage, comm
     nothing and says nothing."""
     if change.is_first or not (change.changes or change.change_note) or not framework.live:
         return
+    if framework.get_view_restrictions().exists():
+        return  # the admin's "Privacy" guards the page: its change note is not broadcast either
     announce(community=community, kind=NotificationKind.FRAMEWORK_CHANGED,
              title=change.change_note or framework.title, url=framework.url, actor=change.user,
              followers=FrameworkFollow.objects.filter(framework=framework).values_list("user_id", flat=True))
@@ -224,6 +226,10 @@ def prompts_announce_due(*, framework: FrameworkPage | None = None, day: datetim
     if framework is not None:
         due = due.filter(framework=framework)
     prompts = list(due.select_for_update(of=("self",)).select_related("framework", "community").order_by("pk"))
+    # A framework behind a Wagtail view restriction keeps its prompts to itself (announced once it is lifted).
+    frameworks = {p.framework_id: p.framework for p in prompts}
+    restricted = {pk for pk, page in frameworks.items() if page.get_view_restrictions().exists()}
+    prompts = [p for p in prompts if p.framework_id not in restricted]
     for prompt in prompts:
         announce(community=prompt.community, kind=NotificationKind.NEW_PROMPT, title=prompt.question[:300],
                  url=prompt.get_url(),

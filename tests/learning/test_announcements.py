@@ -237,3 +237,22 @@ def test_withdrawing_consent_cancels_a_pending_approval(index, editors, communit
     # The approver's dashboard no longer offers it for approval.
     task = page.get_workflow().tasks.get().specific
     assert not task.get_task_states_user_can_moderate(approver).exists()
+
+
+def test_a_framework_behind_a_wagtail_view_restriction_is_not_announced(new_framework, facilitator, member,
+                                                                        committed):
+    """The admin's "Privacy" on the framework page guards the page; its change note and prompts must
+    not reach members by notification or e-mail either."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(page=new_framework,
+                                                     restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="Kernteam"))
+    with committed():
+        publish(new_framework, first_body([prompt("VERTROUWELIJKE prikkel", days(0), days(14))]),
+                user=facilitator, note="VERTROUWELIJK: een nieuw leerdoel")
+
+    assert kinds(member) == []
+    assert "VERTROUWELIJK" not in notifications_page(member)
+    assert not any("VERTROUWELIJK" in m.body for m in mail.outbox)
