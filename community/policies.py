@@ -23,6 +23,7 @@ from wagtail.models import PageViewRestriction
 from .models import CommunityPage, Membership, Visibility
 
 _CACHE_ATTR = "_koffietafel_memberships"
+_READABLE_IDS_ATTR = "_koffietafel_readable_community_ids"
 
 
 def _is_admin(user) -> bool:
@@ -42,8 +43,9 @@ def memberships(user) -> dict[int, Membership]:
 
 def forget_memberships(user) -> None:
     """Drop the cache after a membership changed within the same request."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _READABLE_IDS_ATTR):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 def membership_of(user, community) -> Membership | None:
@@ -156,6 +158,37 @@ def visible_posts(queryset, user):
     if user is None or not user.is_authenticated:
         return qs.filter(is_hidden=False)
     return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(community_id__in=facilitated_community_ids(user)))
+
+
+def readable_community_ids(user) -> list[int]:
+    """Ids of the live communities whose posts the user may read, cached on the user object like memberships."""
+    cached = getattr(user, _READABLE_IDS_ATTR, None) if user is not None else None
+    if cached is None:
+        cached = list(readable_communities(user).filter(live=True).values_list("pk", flat=True))
+        if user is not None:
+            setattr(user, _READABLE_IDS_ATTR, cached)
+    return cached
+
+
+def visible_posts_filter(user, *, prefix: str = "") -> Q:
+    """``visible_posts`` as a condition on a post's own columns: community_id, is_hidden, author_id.
+
+    For search backends, which filter only on indexed fields (``index.FilterField``): the readable
+    communities become a short list of ids (one query) instead of a subquery they cannot translate
+    or a list of every visible post (Elasticsearch/OpenSearch refuse more than 65,536 terms).
+    ``prefix`` applies it through a relation, e.g. ``"post__"`` for answers.
+    """
+    condition = Q(**{f"{prefix}community_id__in": readable_community_ids(user)})
+    if _is_admin(user):
+        return condition
+    not_hidden = Q(**{f"{prefix}is_hidden": False})
+    if user is None or not user.is_authenticated:
+        return condition & not_hidden
+    also_hidden = Q(**{f"{prefix}author_id": user.pk})
+    facilitated = facilitated_community_ids(user)
+    if facilitated:
+        also_hidden |= Q(**{f"{prefix}community_id__in": facilitated})
+    return condition & (not_hidden | also_hidden)
 
 
 def can_view_post(user, post) -> bool:
