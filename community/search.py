@@ -2,11 +2,14 @@
 
 Wagtail's search backends only accept filters on fields declared as ``index.FilterField``, and
 ``Post.objects.visible_to(user)`` filters on joins and ``Exists`` subqueries they cannot translate.
-So the policy's queryset is never searched directly: it becomes a subquery of ids, and the search
-runs over ``Post.objects.filter(pk__in=<visible ids>)``. On the database backends (SQLite FTS5,
-PostgreSQL) that subquery stays in SQL; on Elasticsearch/OpenSearch the backend evaluates it into an
-id list first (see docs/find-and-follow.md). Counts come from the same filtered search, so nothing
-outside the visitor's reach is ever counted, shown or quoted in a snippet.
+So the policy's queryset is never searched directly: the policy states the same rule as a condition
+on the post's own filter fields (``policies.visible_posts_filter``: the readable communities as a
+short list of ids, hidden posts only for their author and the community's facilitators), and
+answers are filtered through their post (``index.RelatedFields("post", ...)``). No list of post
+ids is ever sent, so Elasticsearch/OpenSearch's limit of 65,536 terms cannot be reached, and on
+the database backends PostgreSQL and SQLite filter on an indexed column instead of a subquery over
+every visible post. Counts come from the same filtered search, so nothing outside the visitor's
+reach is ever counted, shown or quoted in a snippet.
 
 Hidden answers (``is_public=False`` or ``is_removed``) are left out of search for everyone, also for
 the few who may read them in the thread: a strict subset of ``policies.visible_answers``.
@@ -18,11 +21,13 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from wagtail.search.backends import get_search_backend
 
+from . import policies
 from .models import Post, SearchableAnswer
 
 QUERY_MAX_LENGTH = 200
@@ -85,24 +90,40 @@ def _ensure_sqlite_statistics() -> None:
 # -- what may be searched --------------------------------------------------------------------
 
 
-def searchable_posts(*, user, kind: str | None = None, community=None, theme=None, solved: bool | None = None):
-    """Posts the user may read (the policy), narrowed by the filters, as a searchable queryset."""
-    visible = Post.objects.visible_to(user)
+def searchable_posts(*, user, kind: str | None = None, community=None, theme=None, solved: bool | None = None,
+                     visible: Q | None = None):
+    """Posts the user may read (the policy), narrowed by the filters, as a searchable queryset.
+
+    Only index filter fields are used, so every backend can run it: the policy as a condition on
+    community ids (``policies.visible_posts_filter``; pass it as ``visible`` when it is already
+    known), and for a theme the ids of that one theme's posts.
+    """
+    posts = Post.objects.filter(visible if visible is not None else policies.visible_posts_filter(user))
     if kind:
-        visible = visible.filter(kind=kind)
+        posts = posts.filter(kind=kind)
     if community is not None:
-        visible = visible.filter(community=community)
+        posts = posts.filter(community_id=community.pk)
     if theme is not None:
-        visible = visible.filter(themes=theme)
+        posts = posts.filter(pk__in=_theme_post_ids(theme))
     if solved is not None:
-        visible = visible.filter(kind=Post.Kind.QUESTION, accepted_answer__isnull=not solved)
-    return Post.objects.filter(pk__in=visible.values("pk"))
+        posts = posts.filter(kind=Post.Kind.QUESTION, accepted_answer_id__isnull=not solved)
+    return posts
 
 
-def searchable_answers(*, user, community=None, theme=None):
-    """Public answers on posts the user may read."""
-    posts = searchable_posts(user=user, community=community, theme=theme)
-    return SearchableAnswer.objects.filter(post_id__in=posts.values("pk"), is_public=True, is_removed=False)
+def searchable_answers(*, user, community=None, theme=None, visible_through_post: Q | None = None):
+    """Public answers on posts the user may read (``visible_through_post``: the policy's condition, prefix "post__")."""
+    if visible_through_post is None:
+        visible_through_post = policies.visible_posts_filter(user, prefix="post__")
+    answers = SearchableAnswer.objects.filter(visible_through_post, is_public=True, is_removed=False)
+    if community is not None:
+        answers = answers.filter(post__community_id=community.pk)
+    if theme is not None:
+        answers = answers.filter(post_id__in=_theme_post_ids(theme))
+    return answers
+
+
+def _theme_post_ids(theme):
+    return Post.themes.through.objects.filter(theme_id=theme.pk).values("post_id")
 
 
 def search_posts(query: str, *, user, operator: str = "and", **filters):

@@ -113,11 +113,12 @@ class Outcome:
 
 
 def _visible_communities(user):
-    return CommunityPage.objects.live().public().visible_to(user)
+    # not_view_restricted() is Wagtail's public() as one SQL condition (public() runs a query per use).
+    return CommunityPage.objects.live().filter(policies.not_view_restricted()).visible_to(user)
 
 
 def _community_querysets(user, community):
-    qs = CommunityPage.objects.live().public().filter(pk__in=_visible_communities(user).values("pk"))
+    qs = CommunityPage.objects.filter(pk__in=_visible_communities(user).values("pk"))
     if community is not None:
         qs = qs.filter(pk=community.pk)
     return qs
@@ -131,7 +132,7 @@ def _framework_queryset(user, community):
         communities = communities.filter(pk=community.pk)
     ids = (
         framework_model.objects.live()
-        .public()
+        .filter(policies.not_view_restricted())
         .annotate(parent_path=Substr("path", 1, Length("path") - Page.steplen))
         .filter(parent_path__in=communities.values("path"))
         .values("pk")
@@ -141,28 +142,36 @@ def _framework_queryset(user, community):
 
 def _querysets(*, user, kind_filter, community, theme, solved):
     """``{type: queryset}`` of the types the filters leave in play."""
+
+    def wanted(kind):
+        return not kind_filter or kind_filter == kind
+
     post_filters = {"community": community, "theme": theme}
-    result = {
-        "vragen": post_search.searchable_posts(
-            user=user, kind=Post.Kind.QUESTION, solved=solved, **post_filters
+    result = {}
+    # Only the types in play are built: each costs a count query, and the policy's condition one more.
+    visible = policies.visible_posts_filter(user) if wanted("vragen") or wanted("verhalen") else None
+    if wanted("vragen"):
+        result["vragen"] = post_search.searchable_posts(
+            user=user, kind=Post.Kind.QUESTION, solved=solved, visible=visible, **post_filters
         ).select_related("community", "author__profile")
-    }
-    if solved is None:
+    if solved is None and wanted("verhalen"):
         result["verhalen"] = post_search.searchable_posts(
-            user=user, kind=Post.Kind.STORY, **post_filters
+            user=user, kind=Post.Kind.STORY, visible=visible, **post_filters
         ).select_related("community", "author__profile")
+    if solved is None and wanted("antwoorden"):
         # Newest first, not by relevance: see community.search.search_answers.
         result["antwoorden"] = post_search.searchable_answers(user=user, **post_filters).select_related(
             "post__community", "user__profile"
         ).order_by("-id")
     if theme is None and solved is None:
-        result["gemeenschappen"] = _community_querysets(user, community)
-        result["kaders"] = _framework_queryset(user, community)
+        if wanted("gemeenschappen"):
+            result["gemeenschappen"] = _community_querysets(user, community)
+        if wanted("kaders"):
+            result["kaders"] = _framework_queryset(user, community)
         case_story_model = _case_story_model()
-        if case_story_model is not None and community is None:
-            result["casusverhalen"] = case_story_model.objects.live().public()
-    if kind_filter:
-        result = {kind_filter: result[kind_filter]} if kind_filter in result else {}
+        if case_story_model is not None and community is None and wanted("casusverhalen"):
+            public = case_story_model.objects.live().filter(policies.not_view_restricted())
+            result["casusverhalen"] = case_story_model.objects.filter(pk__in=public.values("pk"))
     return result
 
 

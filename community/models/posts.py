@@ -132,11 +132,13 @@ class Post(index.Indexed, models.Model):
         index.SearchField("obstacles"),
         index.SearchField("lessons"),
         index.AutocompleteField("title"),
-        # Search runs over Post.objects.filter(pk__in=<the policy's visible ids>) (community/search.py).
+        # Search filters on these with policies.visible_posts_filter (community/search.py).
         index.FilterField("id"),
         index.FilterField("community_id"),
         index.FilterField("kind"),
         index.FilterField("is_hidden"),
+        index.FilterField("author_id"),
+        index.FilterField("accepted_answer_id"),
     ]
 
     class Meta:

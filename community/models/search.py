@@ -22,6 +22,12 @@ class SearchableAnswer(index.Indexed, Answer):
         index.FilterField("post_id"),
         index.FilterField("is_public"),
         index.FilterField("is_removed"),
+        # The post's visibility (policies.visible_posts_filter with prefix "post__").
+        index.RelatedFields("post", [
+            index.FilterField("community_id"),
+            index.FilterField("is_hidden"),
+            index.FilterField("author_id"),
+        ]),
     ]
 
     class Meta:

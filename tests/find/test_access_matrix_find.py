@@ -87,6 +87,32 @@ def test_question_suggestions_route_under_a_hidden_community_is_404(world, role,
     assert response.status_code == (200 if knows_community(role, visibility) else 404)
 
 
+@roles
+def test_search_filter_selects_exactly_the_policys_posts(world, role):
+    """What search filters on (policies.visible_posts_filter) is visible_posts, hidden posts included."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from community import policies, services
+    from community.models import Post, SearchableAnswer
+    from tests.community.conftest import ask
+
+    from community.models import CommunityPage
+    from tests.community.conftest import join
+
+    other = CommunityPage.objects.get(title="Andere gemeenschap")  # other_facilitator's
+    join(world.member, other)
+    for community in [*world.communities.values(), other]:
+        hidden = ask(world.member, community, title=f"Verborgen vraag in {community.title} over schuldhulp")
+        moderator = community.memberships.get(role="facilitator").user
+        services.post_set_hidden(moderator=moderator, post=hidden, hidden=True, reason="test")
+    user = world.user(role) or AnonymousUser()
+    policies.forget_memberships(user)
+    expected = set(Post.objects.visible_to(user).values_list("pk", flat=True))
+    assert set(Post.objects.filter(policies.visible_posts_filter(user)).values_list("pk", flat=True)) == expected
+    through_post = SearchableAnswer.objects.filter(policies.visible_posts_filter(user, prefix="post__"))
+    assert set(through_post.values_list("post_id", flat=True)) <= expected
+
+
 # -- feeds and sitemap -----------------------------------------------------------------------
 
 
