@@ -6,7 +6,8 @@
   never appear, not even to members (the pages endpoint is anonymous). Closed communities appear,
   as they do everywhere else: anyone may know they exist and read their framework.
 - ``/api/v2/posts/`` and ``/api/v2/posts/<id>/`` (django-ninja, as Wagtail's own v3 API uses)
-  return exactly ``Post.objects.visible_to(user)``, where ``user`` is whoever the personal API token
+  return exactly the policy's posts (``policies.visible_posts_filter``, the same rule as
+  ``Post.objects.visible_to``) for ``user``, whoever the personal API token
   belongs to (``Authorization: Bearer <token>``, Wagtail's ``APIToken``, stored as a hash), or an
   anonymous visitor without a token: open communities only. A session cookie is ignored; a wrong
   or revoked token is a 401, never a silent downgrade to anonymous. Answers are the public ones
@@ -18,19 +19,18 @@ Responses of both endpoints page the same way: ``?limit=&offset=``, ``{"meta": {
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Router, Schema
-from ninja.pagination import PaginationBase, paginate
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from . import policies
 from .models import Answer, CommunityPage, Post, Visibility
 
 API_LIMIT_MAX = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20) or 20
@@ -76,34 +76,19 @@ class Meta(Schema):
     total_count: int
 
 
-class WagtailStylePagination(PaginationBase):
-    """limit/offset like Wagtail's v2 pages endpoint, with its ``meta.total_count`` envelope."""
+def _person(username, display_name, organisation) -> dict:
+    return {"username": username or "", "name": display_name or username or "", "organisation": organisation}
 
-    class Input(Schema):
-        limit: int = Field(20, ge=1, le=API_LIMIT_MAX, description=f"Items per page, at most {API_LIMIT_MAX}.")
-        offset: int = Field(0, ge=0)
 
-    class Output(Schema):
-        meta: Meta
-        items: list[Any]
-
-    def paginate_queryset(self, queryset, pagination: Input, request, **params):
-        return {
-            "meta": {"total_count": queryset.count()},
-            "items": list(queryset[pagination.offset : pagination.offset + pagination.limit]),
-        }
+def _iso(value: datetime | None) -> str | None:
+    """A datetime as pydantic writes it (ISO 8601, UTC as "Z"), for responses built without pydantic."""
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 class Person(Schema):
     username: str
     name: str
     organisation: str | None
-
-
-def _person(user) -> dict:
-    profile = user.profile
-    return {"username": user.get_username(), "name": profile.name,
-            "organisation": profile.organisation.name if profile.organisation_id else None}
 
 
 class ThemeOut(Schema):
@@ -126,22 +111,6 @@ class AnswerOut(Schema):
     body_html: str
     created_at: datetime
     helpful_count: int
-
-    @staticmethod
-    def resolve_parent_id(answer):
-        return None if answer.parent_id in (None, answer.pk) else answer.parent_id
-
-    @staticmethod
-    def resolve_author(answer):
-        return _person(answer.user)
-
-    @staticmethod
-    def resolve_body_markdown(answer):
-        return answer.comment
-
-    @staticmethod
-    def resolve_created_at(answer):
-        return answer.submit_date
 
 
 class StorySection(Schema):
@@ -169,36 +138,10 @@ class PostOut(Schema):
     story_sections: list[StorySection]
     answers: list[AnswerOut]
 
-    @staticmethod
-    def resolve_url(post, context):
-        return context["request"].build_absolute_uri(post.get_url(context["request"]))
 
-    @staticmethod
-    def resolve_community(post, context):
-        request = context["request"]
-        community = post.community
-        return {"id": community.pk, "title": community.title,
-                "url": request.build_absolute_uri(community.get_url(request))}
-
-    @staticmethod
-    def resolve_author(post):
-        return _person(post.author)
-
-    @staticmethod
-    def resolve_themes(post):
-        return list(post.themes.all())
-
-    @staticmethod
-    def resolve_body_markdown(post):
-        return post.body
-
-    @staticmethod
-    def resolve_story_sections(post):
-        return [{"title": str(title), "html": html} for title, html in post.story_sections()]
-
-    @staticmethod
-    def resolve_answers(post):
-        return post.public_answers
+class PostPage(Schema):
+    meta: Meta
+    items: list[PostOut]
 
 
 MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer are a 422, not a database overflow
@@ -209,28 +152,102 @@ class PostFilters(Schema):
     theme: int | None = Field(None, ge=1, le=MAX_ID, description="Only posts with this theme (id).")
     kind: Literal["question", "story"] | None = None
     solved: bool | None = Field(None, description="Questions that are (not) solved.")
+    limit: int = Field(20, ge=1, le=API_LIMIT_MAX, description=f"Items per page, at most {API_LIMIT_MAX}.")
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+_POST_COLUMNS = (
+    "id", "kind", "title", "slug", "community_id", "created_at", "edited_at", "last_activity_at", "answer_count",
+    "accepted_answer_id", "body", "body_html", "story_status", "context_html", "tried_html", "building_blocks_html",
+    "obstacles_html", "lessons_html",
+    "author__username", "author__profile__display_name", "author__profile__organisation__name",
+)
+_SECTION_COLUMNS = ("context_html", "tried_html", "building_blocks_html", "obstacles_html", "lessons_html")
 
 
 def visible_posts(user):
-    """What the API shows a user: the policy's posts, with what the schema reads, in a fixed number of queries."""
-    answers = (
-        Answer.objects.filter(is_public=True, is_removed=False)
-        .select_related("user__profile__organisation")
+    """What the API shows a user: the policy's posts (``policies.visible_posts_filter``, the same rule
+    as ``Post.objects.visible_to``), newest first.
+
+    The condition on community ids lets PostgreSQL count from the (community, is_hidden, created_at)
+    index alone (scale 1: 1.7 ms instead of 21 ms through the policy's joins and subqueries).
+    """
+    return Post.objects.filter(policies.visible_posts_filter(user)).order_by("-created_at", "-pk")
+
+
+def build_posts(posts, request) -> list[dict]:
+    """The response items for ``posts`` (an already sliced queryset), in four queries whatever their number.
+
+    Rows come as dictionaries (``values()``) and are written as the schema above describes: at 20
+    posts with their answers that is some 700 fewer model instances, and no per-field resolvers,
+    per request (measured: most of the endpoint's time went there).
+    """
+    rows = list(posts.values(*_POST_COLUMNS))
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    communities = {c.pk: c for c in CommunityPage.objects.filter(pk__in={row["community_id"] for row in rows})}
+    community_refs = {
+        pk: {"id": pk, "title": c.title, "url": request.build_absolute_uri(c.get_url(request))}
+        for pk, c in communities.items()
+    }
+    themes: dict[int, list] = {pk: [] for pk in ids}
+    for post_id, theme_id, name, slug in (
+        Post.themes.through.objects.filter(post_id__in=ids)
+        .order_by("theme__community_id", "theme__name", "theme_id")
+        .values_list("post_id", "theme_id", "theme__name", "theme__slug")
+    ):
+        themes[post_id].append({"id": theme_id, "name": name, "slug": slug})
+    answers: dict[int, list] = {pk: [] for pk in ids}
+    for a in (
+        Answer.objects.filter(post_id__in=ids, is_public=True, is_removed=False)
         .order_by("thread_id", "order")
-    )
-    return (
-        Post.objects.visible_to(user)
-        .select_related("community", "author__profile__organisation")
-        .prefetch_related("themes", Prefetch("answers", queryset=answers, to_attr="public_answers"))
-        .order_by("-created_at", "-pk")
-    )
+        .values("id", "post_id", "parent_id", "comment", "body_html", "submit_date", "helpful_count",
+                "user__username", "user__profile__display_name", "user__profile__organisation__name")
+    ):
+        answers[a["post_id"]].append({
+            "id": a["id"],
+            "parent_id": None if a["parent_id"] in (None, a["id"]) else a["parent_id"],
+            "author": _person(a["user__username"], a["user__profile__display_name"],
+                              a["user__profile__organisation__name"]),
+            "body_markdown": a["comment"],
+            "body_html": a["body_html"],
+            "created_at": _iso(a["submit_date"]),
+            "helpful_count": a["helpful_count"],
+        })
+    items = []
+    for row in rows:
+        # An unsaved Post with only these fields: its own get_url() and story_sections() decide.
+        post = Post(id=row["id"], kind=row["kind"], slug=row["slug"], community=communities[row["community_id"]],
+                    **{name: row[name] for name in _SECTION_COLUMNS})
+        items.append({
+            "id": row["id"],
+            "kind": row["kind"],
+            "title": row["title"],
+            "url": request.build_absolute_uri(post.get_url(request)),
+            "community": community_refs[row["community_id"]],
+            "author": _person(row["author__username"], row["author__profile__display_name"],
+                              row["author__profile__organisation__name"]),
+            "themes": themes[row["id"]],
+            "created_at": _iso(row["created_at"]),
+            "edited_at": _iso(row["edited_at"]),
+            "last_activity_at": _iso(row["last_activity_at"]),
+            "answer_count": row["answer_count"],
+            "is_solved": row["accepted_answer_id"] is not None,
+            "accepted_answer_id": row["accepted_answer_id"],
+            "body_markdown": row["body"],
+            "body_html": row["body_html"],
+            "story_status": row["story_status"],
+            "story_sections": [{"title": str(title), "html": html} for title, html in post.story_sections()],
+            "answers": answers[row["id"]],
+        })
+    return items
 
 
 posts_router = Router(tags=["posts"])
 
 
-@posts_router.get("/posts/", response=list[PostOut], summary="Posts you may read, newest first")
-@paginate(WagtailStylePagination)
+@posts_router.get("/posts/", response=PostPage, summary="Posts you may read, newest first")
 def list_posts(request, filters: Query[PostFilters]):
     """Questions and practice stories with their answers: exactly what the token's user may read."""
     posts = visible_posts(request.user)
@@ -242,13 +259,18 @@ def list_posts(request, filters: Query[PostFilters]):
         posts = posts.filter(kind=filters.kind)
     if filters.solved is not None:
         posts = posts.filter(kind=Post.Kind.QUESTION, accepted_answer__isnull=not filters.solved)
-    return posts
+    page = posts[filters.offset : filters.offset + filters.limit]
+    data = {"meta": {"total_count": posts.count()}, "items": build_posts(page, request)}
+    return api.create_response(request, data, status=200)
 
 
 @posts_router.get("/posts/{post_id}/", response=PostOut, summary="One post with its answers")
 def get_post(request, post_id: int = Path(..., ge=1, le=MAX_ID)):
     """404 when the post does not exist or the token's user may not read it (no difference)."""
-    return get_object_or_404(visible_posts(request.user), pk=post_id)
+    items = build_posts(visible_posts(request.user).filter(pk=post_id), request)
+    if not items:
+        raise Http404
+    return api.create_response(request, items[0], status=200)
 
 
 # -- the API object and its OpenAPI description ----------------------------------------------

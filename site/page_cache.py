@@ -2,11 +2,12 @@
 
 Safe by construction, never one person's page to another:
 
-- Only requests that carry no session cookie and no messages cookie are looked up or stored: such
-  a visitor is anonymous without asking the database, and has nothing personal to show.
-- Only a 200 HTML response to GET/HEAD that set no cookie of its own and did not say
-  ``Cache-Control: private/no-store`` is stored; /beheer/, /account/ and the other prefixes in
-  ANONYMOUS_PAGE_CACHE_SKIP never are.
+- Only requests that carry no session cookie, no messages cookie and no ``Authorization`` header
+  (the JSON API's personal tokens) are looked up or stored: such a visitor is anonymous without
+  asking the database, and has nothing personal to show.
+- Only a 200 HTML or JSON response (the API as an anonymous visitor reads it) to GET/HEAD that set
+  no cookie of its own and did not say ``Cache-Control: private/no-store`` is stored; /beheer/,
+  /account/ and the other prefixes in ANONYMOUS_PAGE_CACHE_SKIP never are.
 - The key holds scheme, host, full path with query string and the active language.
 - CSRF tokens in stored HTML are replaced by a placeholder; each hit gets a fresh token for its own
   visitor (CsrfViewMiddleware, which runs outside this one, then sets that visitor's cookie).
@@ -131,6 +132,7 @@ class AnonymousPageCacheMiddleware:
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "messages" not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
             and not request.path.startswith(self.skip)
         )
 
@@ -146,7 +148,7 @@ class AnonymousPageCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and response.get("Content-Type", "").startswith("text/html")
+            and response.get("Content-Type", "").startswith(("text/html", "application/json"))
             and "private" not in cache_control
             and "no-store" not in cache_control
         )

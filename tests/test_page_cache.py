@@ -90,6 +90,33 @@ def test_a_change_to_the_content_reaches_the_next_anonymous_visitor(client, comm
     assert "Nieuwe vraag over de koffietafel" in response.content.decode()
 
 
+def test_anonymous_api_list_is_served_from_the_cache(client, community, member):
+    from tests.community.conftest import ask
+
+    ask(member, community, title="Een vraag voor de API-cache")
+    first, _ = get(client, "/api/v2/posts/")
+    second, queries = get(client, "/api/v2/posts/")
+    assert first.status_code == second.status_code == 200
+    assert queries == 0
+    assert first.json() == second.json()
+
+
+def test_a_request_with_a_token_never_gets_the_anonymous_copy_nor_leaves_one(client, community_factory, member):
+    from wagtail.models import APIToken
+
+    from tests.community.conftest import ask, join
+
+    closed = community_factory(title="Besloten kring", visibility=Visibility.CLOSED)
+    join(member, closed)
+    ask(member, closed, title="Alleen voor leden van de kring")
+    _token, plaintext = APIToken.create_token(user=member, name="test")
+    header = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+    assert client.get("/api/v2/posts/").json()["meta"]["total_count"] == 0  # stored for anonymous visitors
+    assert client.get("/api/v2/posts/", **header).json()["meta"]["total_count"] == 1
+    assert client.get("/api/v2/posts/").json()["meta"]["total_count"] == 0
+    assert client.get("/api/v2/posts/", HTTP_AUTHORIZATION="Bearer wagtail_wrong").status_code == 401
+
+
 # -- invalidation from processes that serve no pages ------------------------------------------
 
 WORKER_SCRIPT = """

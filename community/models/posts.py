@@ -155,7 +155,12 @@ class Post(index.Indexed, models.Model):
                 name="post_story_status_matches_kind",
             ),
         ]
-        indexes = [models.Index(fields=["community", "is_hidden", "-created_at"])]
+        indexes = [
+            models.Index(fields=["community", "is_hidden", "-created_at"]),
+            # Counting what a member may read (not hidden, or their own, per readable community) from
+            # the index alone on PostgreSQL (the API's total_count; scale 1: 19 ms seq scan before).
+            models.Index(fields=["community", "is_hidden"], include=["author"], name="post_visible_count_idx"),
+        ]
 
     def __str__(self):
         return self.title
