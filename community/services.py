@@ -7,6 +7,7 @@ check in a view can never write what the policy forbids.
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import markdown, policies, signals
-from .models import Answer, AnswerFlag, CommunityPage, HelpfulVote, Membership, Post, Visibility
+from .models import Answer, AnswerFlag, CommunityPage, HelpfulVote, Membership, Post, UsedInvitation, Visibility
 from .models.posts import COUNTED_ANSWERS
 
 INVITATION_SALT = "koffietafel.community.invitation"
@@ -89,11 +90,22 @@ def community_leave(*, user, community: CommunityPage) -> None:
 def invitation_token(*, community: CommunityPage, email: str, inviter) -> str:
     if not policies.can_moderate(inviter, community):
         _deny()
-    return signing.dumps({"c": community.pk, "e": email.strip().lower(), "i": inviter.pk}, salt=INVITATION_SALT)
+    payload = {"c": community.pk, "e": email.strip().lower(), "i": inviter.pk, "n": secrets.token_urlsafe(12)}
+    return signing.dumps(payload, salt=INVITATION_SALT)
+
+
+def _invitation_nonce(token: str, data: dict) -> str:
+    # Links made before invitations had a nonce are identified by their (unforgeable) signature.
+    return data.get("n") or "sig:" + hashlib.sha256(token.encode()).hexdigest()[:56]
+
+
+def _invitation_used() -> ValidationError:
+    return ValidationError(_("Deze uitnodiging is al gebruikt. Vraag een facilitator om een nieuwe als je opnieuw "
+                             "lid wilt worden."))
 
 
 def invitation_read(token: str) -> tuple[CommunityPage, str]:
-    """Community and e-mail address of a valid invitation; ValidationError if tampered or expired.
+    """Community and e-mail address of a valid invitation; ValidationError if tampered, expired or used.
 
     The inviter must still be a facilitator there: a facilitator's invitations end with their role.
     """
@@ -103,6 +115,8 @@ def invitation_read(token: str) -> tuple[CommunityPage, str]:
         raise ValidationError(_("Deze uitnodiging is verlopen. Vraag de facilitator om een nieuwe.")) from exc
     except signing.BadSignature as exc:
         raise ValidationError(_("Deze uitnodigingslink is ongeldig.")) from exc
+    if UsedInvitation.objects.filter(nonce=_invitation_nonce(token, data)).exists():
+        raise _invitation_used()
     community = CommunityPage.objects.live().filter(pk=data["c"]).first()
     if community is None:
         raise ValidationError(_("Deze gemeenschap bestaat niet meer."))
@@ -116,6 +130,7 @@ def invitation_read(token: str) -> tuple[CommunityPage, str]:
 
 @transaction.atomic
 def invitation_accept(*, user, token: str) -> Membership:
+    """Join by invitation; the link is used up (UsedInvitation), a second use is refused."""
     community, email = invitation_read(token)
     from allauth.account.models import EmailAddress
 
@@ -123,6 +138,12 @@ def invitation_accept(*, user, token: str) -> Membership:
         raise ValidationError(
             _("Deze uitnodiging is voor %(email)s. Log in met dat (bevestigde) e-mailadres.") % {"email": email}
         )
+    data = signing.loads(token, salt=INVITATION_SALT)
+    try:
+        with transaction.atomic():  # the unique nonce decides between two clicks at the same moment
+            UsedInvitation.objects.create(nonce=_invitation_nonce(token, data), community=community, user=user)
+    except IntegrityError:
+        raise _invitation_used() from None
     membership, created = Membership.objects.get_or_create(
         user=user, community=community, defaults={"status": Membership.Status.ACTIVE}
     )

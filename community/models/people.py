@@ -128,3 +128,20 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class UsedInvitation(models.Model):
+    """An invitation link that has let someone in: each link works once.
+
+    Invitation links are signed tokens (community.services.invitation_token) valid for two weeks;
+    without this record a member who left or was removed could walk back in with the same link.
+    """
+
+    nonce = models.CharField(max_length=64, unique=True)
+    community = models.ForeignKey("community.CommunityPage", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gebruikte uitnodiging")
+        verbose_name_plural = _("gebruikte uitnodigingen")

@@ -253,6 +253,36 @@ def test_invitation_lets_the_invited_address_join(outsider, facilitator, communi
     assert policies.can_read_posts(outsider, private)
 
 
+def test_invitation_link_works_once(client, outsider, facilitator, community_factory):
+    """Someone who left (or was removed) cannot walk back in with the same link."""
+    private = community_factory(private=True, title="Privé groep")
+    join(facilitator, private, role=Membership.Role.FACILITATOR)
+    token = services.invitation_token(community=private, email=outsider.email, inviter=facilitator)
+    client.force_login(outsider)
+    assert client.post(f"/uitnodiging/{token}/").status_code == 302
+    Membership.objects.filter(user=outsider, community=private).delete()
+    policies.forget_memberships(outsider)
+
+    again = client.post(f"/uitnodiging/{token}/")
+    assert again.status_code == 400
+    assert "Deze uitnodiging is al gebruikt" in again.content.decode()
+    assert "al gebruikt" in client.get(f"/uitnodiging/{token}/").content.decode()
+    assert not Membership.objects.filter(user=outsider, community=private).exists()
+    with pytest.raises(ValidationError, match="al gebruikt"):
+        services.invitation_accept(user=outsider, token=token)
+
+
+def test_a_new_invitation_for_the_same_address_works(outsider, facilitator, community_factory):
+    private = community_factory(private=True, title="Privé groep")
+    join(facilitator, private, role=Membership.Role.FACILITATOR)
+    first = services.invitation_token(community=private, email=outsider.email, inviter=facilitator)
+    second = services.invitation_token(community=private, email=outsider.email, inviter=facilitator)
+    services.invitation_accept(user=outsider, token=first)
+    services.community_leave(user=outsider, community=private)
+    services.invitation_accept(user=outsider, token=second)
+    assert Membership.objects.filter(user=outsider, community=private, status="active").exists()
+
+
 def test_invitation_for_another_address_is_refused(outsider, member, facilitator, community_factory):
     private = community_factory(private=True, title="Privé groep")
     join(facilitator, private, role=Membership.Role.FACILITATOR)
