@@ -13,3 +13,8 @@ class EventsConfig(AppConfig):
     label = "events"
     verbose_name = _("Train je Collega en bijeenkomsten")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

@@ -143,3 +143,12 @@ def can_view_organisation_benchmark(user) -> bool:
     if _is_admin(user):
         return True
     return _authenticated(user) and user.benchmark_opt_ins.exists()
+
+
+def can_open_benchmark(user) -> bool:
+    """Whether /benchmark/ has anything for the user: a community dashboard or the organisation comparison."""
+    if _is_admin(user):
+        return True
+    if not _authenticated(user):
+        return False
+    return can_view_organisation_benchmark(user) or dashboard_communities(user).exists()

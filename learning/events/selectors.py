@@ -6,6 +6,7 @@ name, so no template line queries per row.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.core.paginator import Paginator
@@ -110,3 +111,42 @@ def agenda_sessions(*, user, now=None):
 
 def proposed_sessions():
     return list(_for_list(Session.objects.filter(status=Session.Status.PROPOSED)).order_by("created_at"))
+
+
+# -- the header's menu -----------------------------------------------------------------------
+
+MENU_CACHE_VERSION_KEY = "events:benchmark-menu:version"
+MENU_CACHE_SECONDS = 60 * 60
+
+
+def benchmark_in_menu(user) -> bool:
+    """policies.can_open_benchmark for the header's menu, from the cache: no query on a warm page.
+
+    Every change that could alter the answer (a membership, an organisation's benchmark contacts, a
+    community published or unpublished) starts a new version (receivers.py).
+    """
+    from django.core.cache import cache
+
+    from . import policies
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser and user.is_active:
+        return True
+    version = cache.get(MENU_CACHE_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(MENU_CACHE_VERSION_KEY, version, None):
+            version = cache.get(MENU_CACHE_VERSION_KEY, version)
+    key = f"events:benchmark-menu:{version}:{user.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = policies.can_open_benchmark(user)
+        cache.set(key, allowed, MENU_CACHE_SECONDS)
+    return allowed
+
+
+def forget_benchmark_menu(**_kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(MENU_CACHE_VERSION_KEY)

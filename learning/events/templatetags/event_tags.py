@@ -3,6 +3,7 @@
 - ``{% community_meetups page %}`` on the community page: its upcoming meetups. Asks the access
   policy itself, so it shows nothing for a community the visitor may not see, wherever it is used.
 - ``{% community_benchmark_link page %}``: a link to the community's dashboard, for those who may open it.
+- ``{% benchmark_in_menu as show %}`` in the site header: whether to offer the benchmark at all.
 """
 
 from __future__ import annotations
@@ -46,3 +47,10 @@ def community_benchmark_link(context, community):
         reverse("benchmark:community", kwargs={"slug": community.slug}),
         _("Hoe gaat het met deze gemeenschap? Bekijk de cijfers"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def benchmark_in_menu(context) -> bool:
+    """Whether the header's menu links to /benchmark/ (cached: no query on a warm page)."""
+    request = context.get("request")
+    return selectors.benchmark_in_menu(getattr(request, "user", None))
