@@ -101,3 +101,14 @@ def test_stdlib_site_module_is_not_shadowed_by_the_project_folder():
     import site
 
     assert Path(site.__file__).parent == Path(sysconfig.get_paths()["stdlib"])
+
+
+def test_the_test_settings_serve_static_files_without_whitenoise_warnings(client, db, recwarn):
+    """No collectstatic in tests: whitenoise serves from the finders and looks for no STATIC_ROOT.
+
+    pytest.ini no longer hides whitenoise's "No directory at" warning, so a real one shows up.
+    """
+    response = client.get("/static/css/koffietafel.css")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
+    assert not [str(w.message) for w in recwarn if "No directory at" in str(w.message)]
