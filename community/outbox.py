@@ -66,6 +66,22 @@ def _claim(pk: int, now) -> bool:
     return bool(OutboxEmail.objects.filter(due, pk=pk).update(status=OutboxEmail.Status.SENDING, claimed_at=now))
 
 
+def _as_of_now(email: OutboxEmail) -> bool:
+    """Render an e-mail about notifications again, as its recipient may see them now (see the module
+    docstring); False when nothing is left to send. Other e-mails are sent as stored."""
+    about = email.headers.get(ABOUT)
+    if not about:
+        return True
+    from .mailings import current_message
+
+    current = current_message(user_id=email.user_id, about=about)
+    if current is None:
+        return False
+    for field, value in current.items():
+        setattr(email, field, one_line(value)[:300] if field == "subject" else value)
+    return True
+
+
 def send_one(pk: int, *, now=None) -> str:
     """Try to send one due e-mail; returns its status afterwards ("" when it was not ours to send,
     ``WITHDRAWN`` when there was nothing left its recipient may see)."""
@@ -73,26 +89,19 @@ def send_one(pk: int, *, now=None) -> str:
     if not _claim(pk, now):
         return ""
     email = OutboxEmail.objects.get(pk=pk)
-    about = email.headers.get(ABOUT)
-    if about:
-        from .mailings import current_message
-
-        current = current_message(user_id=email.user_id, about=about)
-        if current is None:
+    email.attempts += 1
+    try:
+        if not _as_of_now(email):
             logger.info("E-mail %s withdrawn: its recipient may no longer see what it was about", email.pk)
             email.delete()
             return WITHDRAWN
-        for field, value in current.items():
-            setattr(email, field, one_line(value)[:300] if field == "subject" else value)
-    headers = {name: value for name, value in email.headers.items() if name != ABOUT}
-    message = EmailMultiAlternatives(one_line(email.subject), email.body_text, settings.DEFAULT_FROM_EMAIL,
-                                     [email.to], headers=headers)
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    email.attempts += 1
-    try:
+        headers = {name: value for name, value in email.headers.items() if name != ABOUT}
+        message = EmailMultiAlternatives(one_line(email.subject), email.body_text, settings.DEFAULT_FROM_EMAIL,
+                                         [email.to], headers=headers)
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
         message.send()
-    except Exception as exc:  # noqa: BLE001 - any failure of the mail backend is retried, never lost
+    except Exception as exc:  # noqa: BLE001 - any failure (mail backend, rendering) is retried, never lost
         email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if email.attempts >= MAX_ATTEMPTS:
             email.status = OutboxEmail.Status.FAILED

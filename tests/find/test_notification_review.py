@@ -122,6 +122,23 @@ def test_no_email_to_a_deactivated_account(community, member, facilitator, mail_
     assert mail.outbox == []
 
 
+def test_a_failure_to_render_again_counts_as_a_failed_attempt(community, member, facilitator, mail_down,
+                                                              monkeypatch, committed):
+    post = ask(member, community)
+    with committed():
+        answer(facilitator, post)
+    mail_down()
+
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(mailings, "current_message", broken)
+    assert outbox.send_due(now=later()) == {OutboxEmail.Status.PENDING: 1}
+    email = OutboxEmail.objects.get()
+    assert (email.attempts, email.status) == (2, OutboxEmail.Status.PENDING)
+    assert "template missing" in email.last_error
+
+
 # -- immediate e-mails are not lost when the task dies between writing and e-mailing ----------
 
 
