@@ -228,7 +228,17 @@ def send_digest(user, *, frequency: str, now=None) -> DigestLog | None:
                 log = DigestLog.objects.create(user=user, frequency=frequency, period=period, item_count=len(items))
         except IntegrityError:
             return None  # this period's digest went out already
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now, digest=log)
+        # Claim only what is still unsent: another run (the other frequency, the next period) may have
+        # read the same items and claimed them since; the row locks make the second claim wait for the first.
+        claimed = Notification.objects.filter(pk__in=[n.pk for n in items], emailed_at__isnull=True).update(
+            emailed_at=now, digest=log)
+        if claimed < len(items):
+            mine = set(Notification.objects.filter(digest=log).values_list("pk", flat=True))
+            items = [n for n in items if n.pk in mine]
+            if not items:
+                transaction.set_rollback(True)
+                return None
+            DigestLog.objects.filter(pk=log.pk).update(item_count=len(items))
         outbox.queue(user=user, **_digest_message(user, items, frequency=frequency, more=more, log=log))
     return log
 

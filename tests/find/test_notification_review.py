@@ -219,3 +219,23 @@ def test_settings_page_does_not_show_a_followed_post_that_was_hidden(community, 
     services_notify.follow(user=outsider, target=post)
     services.post_set_hidden(moderator=facilitator, post=post, hidden=True, reason="spam")
     assert "Vraag die verborgen wordt" not in client_for(outsider).get("/meldingen/instellingen/").content.decode()
+
+
+# -- a digest item goes out once, even when two runs read it at the same time ----------------
+
+
+def test_two_digest_runs_that_read_the_same_items_send_them_once(community, member, facilitator, monkeypatch,
+                                                                 committed):
+    """A daily and a weekly run (cron starts both at 07:00 on Mondays), or two runs either side of
+    midnight, each read the unsent items before either marked them: only one may send them."""
+    post = ask(facilitator, community, title="Vraag die maar één keer mag komen")
+    Notification.objects.create(recipient=member, kind=NotificationKind.NEW_POST, post=post, actor=facilitator,
+                                delivery=Delivery.DIGEST)
+    read_before_either_claimed = list(mailings.digest_items(member))
+    with committed():
+        assert mailings.send_digest(member, frequency="daily") is not None
+    monkeypatch.setattr(mailings, "digest_items", lambda user, now=None: read_before_either_claimed)
+    with committed():
+        mailings.send_digest(member, frequency="weekly")
+    outbox.send_due(now=later())
+    assert sum("maar één keer" in m.body for m in mail.outbox) == 1
