@@ -78,7 +78,7 @@ class ProfileForm(forms.ModelForm):
         too_long = [t for t in tags if len(t) > self.MAX_TAG_LENGTH]
         if too_long:
             raise forms.ValidationError(
-                _("Een onderwerp mag maximaal %(n)d tekens hebben: kort \u201c%(tag)s\u201d in.")
+                _("Een onderwerp mag maximaal %(n)d tekens hebben: kort “%(tag)s” in.")
                 % {"n": self.MAX_TAG_LENGTH, "tag": too_long[0][:60]}
             )
         return tags

@@ -47,7 +47,7 @@ def send_signup_confirmation(*, signup_id: int) -> None:
         return
     session = signup.session
     _send(signup, _("Je bent aangemeld: %(t)s") % {"t": session.title},
-          _("Je hebt een plaats bij \u201c%(t)s\u201d op %(when)s.\n\nKun je toch niet? Meld je dan af, dan "
+          _("Je hebt een plaats bij “%(t)s” op %(when)s.\n\nKun je toch niet? Meld je dan af, dan "
             "gaat je plaats naar de eerste op de wachtlijst.\n\n%(footer)s")
           % {"t": session.title, "when": _when(session), "footer": _footer(session)})
 
@@ -59,7 +59,7 @@ def send_promoted(*, signup_id: int) -> None:
         return
     session = signup.session
     _send(signup, _("Er is een plaats vrijgekomen: %(t)s") % {"t": session.title},
-          _("Goed nieuws: er kwam een plaats vrij bij \u201c%(t)s\u201d op %(when)s, en die is nu van jou. "
+          _("Goed nieuws: er kwam een plaats vrij bij “%(t)s” op %(when)s, en die is nu van jou. "
             "Je stond als eerste op de wachtlijst.\n\nKun je toch niet? Meld je dan af.\n\n%(footer)s")
           % {"t": session.title, "when": _when(session), "footer": _footer(session)})
 
@@ -74,7 +74,7 @@ def send_session_reminder(*, signup_id: int) -> None:
     if session.shows_online_url:
         where = f"{where}\n{session.online_url}".strip()
     _send(signup, _("Morgen: %(t)s") % {"t": session.title},
-          _("Een herinnering: morgen, %(when)s, is \u201c%(t)s\u201d.\n\nWaar: %(where)s\n\n"
+          _("Een herinnering: morgen, %(when)s, is “%(t)s”.\n\nWaar: %(where)s\n\n"
             "Kun je toch niet? Meld je dan vandaag nog af, dan kan iemand van de wachtlijst mee.\n\n%(footer)s")
           % {"t": session.title, "when": _when(session), "where": where, "footer": _footer(session)})
 
@@ -89,7 +89,7 @@ def send_thank_you(*, signup_id: int) -> None:
 
     link = _absolute(reverse("events:feedback", kwargs={"pk": session.pk}))
     _send(signup, _("Bedankt voor je deelname: %(t)s") % {"t": session.title},
-          _("Bedankt dat je meedeed aan \u201c%(t)s\u201d.\n\nWil je %(host)s laten weten hoe bruikbaar de sessie "
+          _("Bedankt dat je meedeed aan “%(t)s”.\n\nWil je %(host)s laten weten hoe bruikbaar de sessie "
             "voor je werk was? Het is één vraag:\n%(link)s")
           % {"t": session.title, "host": session.host.profile.name, "link": link})
 
@@ -102,7 +102,7 @@ def send_participant_message(*, signup_id: int, sender_id: int, subject: str, bo
         return
     session = signup.session
     _send(signup, f"{session.title}: {subject}",
-          _("Bericht van %(who)s over \u201c%(t)s\u201d:\n\n%(body)s\n\n%(footer)s")
+          _("Bericht van %(who)s over “%(t)s”:\n\n%(body)s\n\n%(footer)s")
           % {"who": sender.profile.name, "t": session.title, "body": body, "footer": _footer(session)})
 
 
@@ -114,7 +114,7 @@ def send_session_cancelled(*, signup_id: int) -> None:
     session = signup.session
     note = f"\n\n{session.review_note}" if session.review_note else ""
     _send(signup, _("Gaat niet door: %(t)s") % {"t": session.title},
-          _("Helaas: \u201c%(t)s\u201d op %(when)s gaat niet door.%(note)s")
+          _("Helaas: “%(t)s” op %(when)s gaat niet door.%(note)s")
           % {"t": session.title, "when": _when(session), "note": note})
 
 
@@ -129,7 +129,7 @@ def send_session_changed(*, signup_id: int) -> None:
         return  # cancelled meanwhile: that e-mail says enough
     place = ", ".join(p for p in (session.location, session.online_url if signup.status == "confirmed" else "") if p)
     _send(signup, _("Gewijzigd: %(t)s") % {"t": session.title},
-          _("De gastheer of gastvrouw heeft \u201c%(t)s\u201d gewijzigd.\n\nWanneer: %(when)s (%(minutes)d minuten)\n"
+          _("De gastheer of gastvrouw heeft “%(t)s” gewijzigd.\n\nWanneer: %(when)s (%(minutes)d minuten)\n"
             "Waar: %(place)s\n\nZet de sessie opnieuw in je agenda als de tijd is veranderd. Kun je nu niet "
             "meer? Meld je dan af.\n\n%(footer)s")
           % {"t": session.title, "when": _when(session), "minutes": session.duration_minutes,

@@ -267,8 +267,8 @@ def review(request):
             approve = request.POST.get("besluit") == "goedkeuren"
             services.session_review(reviewer=request.user, session=session, approve=approve,
                                     note=form.cleaned_data["note"])
-            messages.success(request, _("\u201c%(t)s\u201d is gepubliceerd.") % {"t": session.title} if approve
-                             else _("\u201c%(t)s\u201d is afgewezen.") % {"t": session.title})
+            messages.success(request, _("“%(t)s” is gepubliceerd.") % {"t": session.title} if approve
+                             else _("“%(t)s” is afgewezen.") % {"t": session.title})
         return redirect("events:review")
     return render(request, "events/review.html", {"sessions": selectors.proposed_sessions(), "form": ReviewForm()})
 
