@@ -112,6 +112,10 @@ def follow(*, user, target, delivery: str = "") -> Follow:
     return follow_
 
 
+def is_following(*, user, target) -> bool:
+    return Follow.objects.filter(user=user, **{_target_field(target): target}).exists()
+
+
 def unfollow(*, user, target) -> None:
     Follow.objects.filter(user=user, **{_target_field(target): target}).delete()
 

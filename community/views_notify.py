@@ -117,6 +117,11 @@ def follow(request):
     if target is None:
         raise Http404
     if request.POST.get("actie") == "ontvolgen":
+        # Answer as for a missing id unless the user follows it or may see it: the difference between
+        # 404 and a redirect would tell an outsider which ids exist in a private community.
+        if not (services_notify.is_following(user=request.user, target=target)
+                or services_notify.can_follow(request.user, target)):
+            raise Http404
         services_notify.unfollow(user=request.user, target=target)
         messages.success(request, _("Je volgt dit niet meer."))
     else:

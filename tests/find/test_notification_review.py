@@ -239,3 +239,16 @@ def test_two_digest_runs_that_read_the_same_items_send_them_once(community, memb
         mailings.send_digest(member, frequency="weekly")
     outbox.send_due(now=later())
     assert sum("maar één keer" in m.body for m in mail.outbox) == 1
+
+
+# -- the follow endpoint tells nothing about what one may not see ----------------------------
+
+
+@pytest.mark.parametrize("action", ["volgen", "ontvolgen"])
+def test_follow_endpoint_answers_404_for_a_private_post_either_way(community_factory, outsider, action):
+    private = community_factory(title="Geheime kring", private=True)
+    author = UserFactory(username="auteur")
+    join(author, private)
+    post = ask(author, private, title="Vraag in een geheime kring")
+    response = client_for(outsider).post("/volgen/", {"soort": "bijdrage", "id": post.pk, "actie": action})
+    assert response.status_code == 404
