@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -50,6 +52,29 @@ def community_cards(*, user, parent=None) -> list[CommunityPage]:
     return cards
 
 
+PEOPLE_GENERATION_KEY = "community:people-generation"
+
+
+def people_generation() -> str:
+    """A value that changes whenever a membership, profile, organisation or account changes.
+
+    Part of the key of cached fragments that show people (the community page's facilitators), so
+    a cached fragment is never shown after the people in it changed (community/signals.py).
+    """
+    generation = cache.get(PEOPLE_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(PEOPLE_GENERATION_KEY, generation, None):
+            generation = cache.get(PEOPLE_GENERATION_KEY, generation)
+    return generation
+
+
+def forget_people() -> None:
+    # Now and after the commit, as forget_member_counts.
+    cache.set(PEOPLE_GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(PEOPLE_GENERATION_KEY, uuid.uuid4().hex, None))
+
+
 def framework_of(community):
     """The community's framework page (its one live child), or None. Generic Page: no learning import."""
     return community.get_children().live().first()
@@ -68,6 +93,7 @@ def facilitators_of(community):
 # -- posts -----------------------------------------------------------------------------------
 
 from django.core.paginator import Paginator  # noqa: E402
+from django.db.models import Value, prefetch_related_objects  # noqa: E402
 
 from . import policies  # noqa: E402
 from .models import Answer, AnswerFlag, HelpfulVote, Post, Theme  # noqa: E402
@@ -90,7 +116,11 @@ def community_posts(*, user, community, filter_key: str = "", theme_slug: str = 
     if theme_slug:
         qs = qs.filter(themes__slug=theme_slug)
     qs = qs.order_by("-created_at", "-pk")
-    return Paginator(qs, POSTS_PER_PAGE).get_page(page_number)
+    page = Paginator(qs, POSTS_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    for post in page.object_list:
+        post.community = community  # one object, so its URL is worked out once (Post.get_url)
+    return page
 
 
 def community_themes(community):
@@ -99,13 +129,16 @@ def community_themes(community):
 
 def post_for(*, user, community, pk: int) -> Post | None:
     """The post if it exists in this community and the user may read it; else None (→ 404)."""
-    return (
+    post = (
         Post.objects.filter(community=community, pk=pk)
         .visible_to(user)
         .select_related("author__profile__organisation", "community", "hidden_by__profile")
-        .prefetch_related("themes", "organisations")
+        .prefetch_related("themes")
         .first()
     )
+    if post is not None and not post.is_question:
+        prefetch_related_objects([post], "organisations")  # only practice stories show them
+    return post
 
 
 def post_thread(*, user, post: Post) -> dict:
@@ -122,9 +155,13 @@ def post_thread(*, user, post: Post) -> dict:
     voted = set()
     flagged = set()
     if user.is_authenticated and answers:
-        ids = [a.pk for a in answers]
-        voted = set(HelpfulVote.objects.filter(user=user, answer_id__in=ids).values_list("answer_id", flat=True))
-        flagged = set(AnswerFlag.objects.filter(user=user, answer_id__in=ids).values_list("answer_id", flat=True))
+        # The user's votes and reports on this thread in one query.
+        votes = HelpfulVote.objects.filter(user=user, answer__post=post).annotate(kind=Value("vote"))
+        flags = AnswerFlag.objects.filter(user=user, answer__post=post).annotate(kind=Value("flag"))
+        for answer_id, kind in votes.values_list("answer_id", "kind").order_by().union(
+            flags.values_list("answer_id", "kind").order_by(), all=True
+        ):
+            (voted if kind == "vote" else flagged).add(answer_id)
     accepted = next((a for a in answers if a.pk == post.accepted_answer_id), None)
     return {"answers": answers, "accepted": accepted, "voted_ids": voted, "flagged_ids": flagged}
 

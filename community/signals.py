@@ -1,6 +1,7 @@
 """Signal receivers of the community app, connected once in CommunityConfig.ready()."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal
@@ -54,13 +55,70 @@ def forget_member_counts(sender, **kwargs):
     selectors.forget_member_counts()
 
 
+def forget_people(sender, update_fields=None, **kwargs):
+    """A membership, profile, organisation or account changed: fragments showing people are redone."""
+    from . import selectors
+
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return  # every login saves the user; nothing shown changed
+    selectors.forget_people()
+
+
+def forget_users_unread_count(sender, instance, **kwargs):
+    """A notification, membership or account changed: that person's badge count is recounted."""
+    from . import services_notify
+
+    user_id = getattr(instance, "recipient_id", None) or getattr(instance, "user_id", None)
+    if sender is get_user_model():
+        user_id = instance.pk
+    services_notify.forget_unread_count(user_id)
+
+
+def forget_unread_counts_about(sender, instance, created=False, **kwargs):
+    """A post or answer changed (hidden, restored, edited): recount the badges of those notified about it.
+
+    Something new hides nothing that was counted; a deleted one takes its notifications with it
+    (their own post_delete recounts their recipients).
+    """
+    from . import services_notify
+    from .models import Notification, Post
+
+    if created:
+        return
+    about = {"post": instance.pk} if isinstance(instance, Post) else {"answer": instance.pk}
+    for user_id in set(Notification.objects.filter(**about).values_list("recipient_id", flat=True)):
+        services_notify.forget_unread_count(user_id)
+
+
+def forget_all_unread_counts(sender, created=False, **kwargs):
+    """A community, page or view restriction changed: what anyone may see may have changed."""
+    from . import services_notify
+
+    if not created:
+        services_notify.forget_all_unread_counts()
+
+
 def connect():
     from django_comments.signals import comment_will_be_posted
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import Membership
+    from .models import Answer, CommunityPage, Membership, Notification, Organisation, Post, Profile
 
     for signal in (post_save, post_delete):
         signal.connect(forget_member_counts, sender=Membership, dispatch_uid=f"community_member_counts_{signal!r}")
+        for model in (Membership, Profile, Organisation, settings.AUTH_USER_MODEL):
+            signal.connect(forget_people, sender=model, dispatch_uid=f"community_people_{model}_{signal!r}")
+        for model in (Notification, Membership, settings.AUTH_USER_MODEL):
+            signal.connect(forget_users_unread_count, sender=model,
+                           dispatch_uid=f"community_unread_count_{model}_{signal!r}")
+        for model in (CommunityPage, Page, PageViewRestriction):
+            signal.connect(forget_all_unread_counts, sender=model,
+                           dispatch_uid=f"community_all_unread_counts_{model.__name__}_{signal!r}")
+    for model in (Post, Answer):
+        post_save.connect(forget_unread_counts_about, sender=model, dispatch_uid=f"community_unread_about_{model.__name__}")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(forget_all_unread_counts, dispatch_uid=f"community_all_unread_counts_{signal!r}")
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
     pre_delete.connect(uncount_votes_of_deleted_user, sender=settings.AUTH_USER_MODEL,
                        dispatch_uid="community_uncount_votes_of_deleted_user")

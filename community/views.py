@@ -90,7 +90,8 @@ def community_index(request, community):
         community,
         can_read_posts=policies.can_read_posts(request.user, community),
         framework=selectors.framework_of(community),
-        facilitators=selectors.facilitators_of(community),
+        facilitators=selectors.facilitators_of(community),  # lazy: read only when the cached fragment is stale
+        people_generation=selectors.people_generation(),
         filters=selectors.FILTERS,
         active_filter=request.GET.get("filter", "") if request.GET.get("filter", "") in selectors.FILTERS else "",
         active_theme=_slug_param(request.GET.get("thema", "")),

@@ -1,12 +1,15 @@
 """The home page: what Koffietafel is, communities to join, latest activity."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community.models.pages import RoutedAncestorsMixin
 
-class HomePage(Page):
+
+class HomePage(RoutedAncestorsMixin, Page):
     intro = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -15,6 +18,21 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("startpagina")
+
+    def route(self, request, path_components):
+        """Routing through the communities index (/gemeenschappen/<community>/...) needs none of the
+        index's own fields, so it is not fetched a second time as its specific class."""
+        from community.models import CommunityIndexPage
+
+        if len(path_components) > 1:
+            child = self.get_children().filter(slug=path_components[0]).first()
+            if child is None:
+                raise Http404
+            child._cached_parent_obj = self
+            if child.specific_class is CommunityIndexPage:
+                return child.specific_deferred.route(request, path_components[1:])
+            return child.specific.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from home import selectors

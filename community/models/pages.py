@@ -40,7 +40,34 @@ class CommunityPageQuerySet(PageQuerySet):
 CommunityPageManager = PageManager.from_queryset(CommunityPageQuerySet)
 
 
-class CommunityIndexPage(Page):
+class RoutedAncestorsMixin:
+    """Wagtail's view-restriction check without its query for the ancestors routing already loaded.
+
+    ``Page.get_view_restrictions()`` (run by Wagtail's serve hook on every page view) first queries
+    the ancestors to resolve aliases, then the restrictions. Routing has just fetched every
+    ancestor below the root and left each on its child as ``_cached_parent_obj``; when that chain
+    is complete and holds no alias, the restrictions on those paths are the same answer in one
+    query. Anything else (an alias, a page not reached by routing) takes Wagtail's own way.
+    """
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        page = self
+        while page.depth > 2:
+            if page.alias_of_id:
+                return super().get_view_restrictions()
+            page = page.__dict__.get("_cached_parent_obj")
+            if page is None:
+                return super().get_view_restrictions()
+        if page.alias_of_id:  # the site's root page; its parent is the tree root, never an alias
+            return super().get_view_restrictions()
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=paths)
+
+
+class CommunityIndexPage(RoutedAncestorsMixin, Page):
     """The list of communities (/gemeenschappen/): shows only those the visitor may know about."""
 
     intro = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -60,8 +87,17 @@ class CommunityIndexPage(Page):
         context["communities"] = selectors.community_cards(user=request.user, parent=self)
         return context
 
+    def route(self, request, path_components):
+        """Every child is a CommunityPage: fetch it as one in one query instead of two (generic, specific)."""
+        if path_components:
+            community = CommunityPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if community is not None:
+                community._cached_parent_obj = self
+                return community.route(request, path_components[1:])
+        return super().route(request, path_components)
 
-class CommunityPage(RoutablePageMixin, Page):
+
+class CommunityPage(RoutedAncestorsMixin, RoutablePageMixin, Page):
     """A learning community (leergemeenschap): its description, visibility and members' work."""
 
     summary = models.CharField(

@@ -178,7 +178,13 @@ class Post(index.Indexed, models.Model):
         return "vragen" if self.is_question else "verhalen"
 
     def get_url(self, request=None) -> str:
-        base = self.community.get_url(request)
+        # Wagtail looks the site root paths up in the cache on every get_url() without a request:
+        # a list of 20 posts would make 20 round trips to Redis. The community's URL is kept on
+        # the community object instead; lists share one object per community (selectors).
+        community = self.community
+        base = community.__dict__.get("_koffietafel_url")
+        if base is None:
+            base = community.__dict__["_koffietafel_url"] = community.get_url(request)
         return f"{base}{self.route_segment}/{self.pk}-{self.slug}/"
 
     def get_absolute_url(self):

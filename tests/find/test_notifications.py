@@ -383,6 +383,7 @@ def test_notifications_page_query_count_does_not_grow(community, member, facilit
         assert client.get("/meldingen/").status_code == 200
     for n in range(3, 25):
         _notify(member, ask(facilitator, community, title=f"Vraag nummer {n} over schuldhulp"))
+    client.get("/meldingen/")  # the new notifications are counted once for the header badge, then cached
     with CaptureQueriesContext(connection) as large:
         assert client.get("/meldingen/").status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)

@@ -330,3 +330,23 @@ def test_post_page_tag_shows_nothing_to_others_for_an_unlinked_post(community, m
     story = share(member, community)
 
     assert render_post_links(story, outsider).strip() == ""
+
+
+def test_story_page_shows_its_author_the_consent_link(client, community, member):
+    story = share(member, community)
+    client.force_login(member)
+
+    response = client.get(story.get_url())
+
+    assert response.status_code == 200
+    assert f"/toestemming-casusverhaal/{story.pk}/" in response.content.decode()
+
+
+def test_story_page_shows_other_members_no_consent_link(client, community, member, facilitator):
+    story = share(member, community)
+    client.force_login(facilitator)
+
+    response = client.get(story.get_url())
+
+    assert response.status_code == 200
+    assert f"/toestemming-casusverhaal/{story.pk}/" not in response.content.decode()

@@ -158,3 +158,16 @@ def test_post_form_offers_the_learning_goals(client, community, learning_goal, m
 
     assert b'name="leren-leerdoel"' in response.content
     assert learning_goal.title.encode() in response.content
+
+
+def test_question_page_shows_the_prompt_it_answers(client, community, member, active_prompt):
+    from learning import services
+
+    question = ask(member, community, title="Welk signaal zagen jullie het eerst bij huurachterstand?")
+    services.post_link(post=question, prompt=active_prompt)
+    client.force_login(member)
+
+    html = client.get(question.get_url()).content.decode()
+
+    assert "Reactie op de prikkel" in html
+    assert active_prompt.question in html
