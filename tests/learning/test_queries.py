@@ -65,6 +65,7 @@ def test_framework_page_queries_do_not_grow(client, community, framework, author
     small = count_queries(client, framework.url)
 
     fill(framework, community, authors, 12)
+    client.get(framework.url)  # publishing recounts the member's header badge once, then it is cached
     large = count_queries(client, framework.url)
 
     MEASURED[f"framework page ({viewer})"] = (small, large)
@@ -130,6 +131,7 @@ def test_community_page_with_prompts_queries_do_not_grow(client, community, fram
     small = count_queries(client, community.url)
 
     fill(framework, community, authors, 12)
+    client.get(community.url)  # publishing recounts the member's header badge once, then it is cached
     large = count_queries(client, community.url)
 
     MEASURED["community page with prompts (member)"] = (small, large)
