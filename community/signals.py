@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import Signal
 
 # Sent by community.services after the change is stored (inside its transaction), so other apps
@@ -91,10 +91,16 @@ def forget_unread_counts_about(sender, instance, created=False, **kwargs):
 
 
 def forget_all_unread_counts(sender, created=False, **kwargs):
-    """A community, page or view restriction changed: what anyone may see may have changed."""
+    """A community, page or view restriction changed: what anyone may see may have changed.
+
+    A new page hides nothing that was counted; a new view restriction (or a change in its groups)
+    hides all below it.
+    """
+    from wagtail.models import PageViewRestriction
+
     from . import services_notify
 
-    if not created:
+    if not created or sender is PageViewRestriction:
         services_notify.forget_all_unread_counts()
 
 
@@ -115,6 +121,8 @@ def connect():
         for model in (CommunityPage, Page, PageViewRestriction):
             signal.connect(forget_all_unread_counts, sender=model,
                            dispatch_uid=f"community_all_unread_counts_{model.__name__}_{signal!r}")
+    m2m_changed.connect(forget_all_unread_counts, sender=PageViewRestriction.groups.through,
+                        dispatch_uid="community_all_unread_counts_restriction_groups")
     for model in (Post, Answer):
         post_save.connect(forget_unread_counts_about, sender=model, dispatch_uid=f"community_unread_about_{model.__name__}")
     for signal in (page_published, page_unpublished, post_page_move):

@@ -89,6 +89,20 @@ def test_badge_stops_counting_a_community_that_became_private(community, member,
     assert services_notify.cached_unread_count(outsider) == 0
 
 
+def test_badge_stops_counting_a_community_that_got_a_view_restriction(community, member, outsider, facilitator):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    post = ask(member, community)
+    notify(outsider, post, facilitator)
+    assert services_notify.cached_unread_count(outsider) == 1
+
+    restriction = PageViewRestriction.objects.create(page=community, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="Alleen deze groep"))
+
+    assert services_notify.cached_unread_count(outsider) == 0
+
+
 def test_facilitators_panel_shows_a_renamed_facilitator(client, community, member, facilitator):
     client.force_login(member)
     assert "Fenna Facilitator" not in client.get(community.url).content.decode()
