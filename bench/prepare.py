@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from community.models import CommunityPage, Post  # noqa: E402
 
 HOST = "127.0.0.1"
-SEARCH_TERM = os.environ.get("BENCH_SEARCH_TERM", "schuldhulp")
+SEARCH_TERM = os.environ.get("BENCH_SEARCH_TERM", "gemeente")
 API_CANDIDATES = ["/api/v2/posts/", "/api/v2/communities/", "/api/v2/pages/"]
 
 

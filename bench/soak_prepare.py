@@ -62,7 +62,7 @@ def main(state_path):
         cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     csrf_secret = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret as the token
     reads = [
-        "/", community.url, long_question.get_url(), "/zoeken/?q=schuldhulp",
+        "/", community.url, long_question.get_url(), "/zoeken/?q=gemeente",
         *(p.get_url() for p in answer_posts[:5]),
     ]
     config = {
