@@ -15,6 +15,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from learning.events.models import BenchmarkOptIn
 from tests.factories import OrganisationFactory, UserFactory
@@ -25,7 +26,8 @@ NAV = re.compile(r'<nav class="koffietafel-nav" aria-label="Hoofdmenu">.*?</nav>
 def header(user, path="/"):
     request = RequestFactory().get(path)
     request.user = user
-    return render_to_string("includes/header.html", {"request": request, "user": user}, request=request)
+    with translation.override("nl"):  # outside a request: the language an earlier test chose may linger
+        return render_to_string("includes/header.html", {"request": request, "user": user}, request=request)
 
 
 def nav(user, path="/"):
