@@ -8,9 +8,12 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 
 from community import policies as community_policies
+from community.models import Post
 from learning import policies, selectors, services
 from learning.forms import PostLearningForm
 from learning.models import CaseStoryConsent, PostLink
@@ -67,11 +70,23 @@ def post_learning_links(context, post):
     request = context.get("request")
     user = getattr(request, "user", None)
     link = PostLink.objects.filter(post=post).select_related("prompt__framework", "learning_goal__framework").first()
+    has_consent = False
+    if user is not None and user.is_authenticated and post.kind == "story":
+        # One query answers both "is there consent?" and "is this viewer an editor?" (the policy
+        # then reads the editor flag from the user instead of asking again).
+        has_consent, is_editor = (
+            Post.objects.filter(pk=post.pk)
+            .annotate(has_consent=Exists(CaseStoryConsent.objects.filter(post=OuterRef("pk"))),
+                      is_editor=Exists(Group.objects.filter(name=policies.EDITORS_GROUP, user=user.pk)))
+            .values_list("has_consent", "is_editor").get()
+        )
+        if not hasattr(user, "_koffietafel_is_editor"):
+            user._koffietafel_is_editor = is_editor
     can_propose = bool(user and post.kind == "story" and policies.can_propose_case_story(user, post))
     can_consent = bool(user and policies.can_give_consent(user, post))
     if link is None and not can_propose and not can_consent:
         return ""
     return render_to_string("learning/includes/post_learning_links.html", {
         "link": link, "post": post, "can_propose": can_propose, "can_consent": can_consent,
-        "has_consent": CaseStoryConsent.objects.filter(post=post).exists() if (can_propose or can_consent) else False,
+        "has_consent": has_consent,
     }, request=request)
