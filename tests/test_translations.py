@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from learning.events.models import Session
 from tests.events.conftest import edition, host, in_days, org_a, org_b  # noqa: F401 (fixtures)
@@ -29,9 +30,10 @@ def test_an_english_editor_is_told_in_english_that_a_session_is_published(client
     editor = UserFactory(username="editor")
     editor.user_permissions.add(Permission.objects.get(codename="change_session", content_type__app_label="events"))
     client.force_login(editor)
-    client.post("/taal/", {"language": "en", "next": "/"})
-    response = client.post("/train-je-collega/beoordelen/", {"sessie": session.pk, "besluit": "goedkeuren", "note": ""},
-                           follow=True)
+    with translation.override(translation.get_language()):  # the request switches the thread to English
+        client.post("/taal/", {"language": "en", "next": "/"})
+        response = client.post("/train-je-collega/beoordelen/",
+                               {"sessie": session.pk, "besluit": "goedkeuren", "note": ""}, follow=True)
     assert "\u201cDraaitabellen\u201d has been published." in response.content.decode()
 
 
