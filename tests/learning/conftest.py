@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from learning import services
 from learning.models import FrameworkPage, LearningGoal, Prompt
-from tests.factories import FrameworkPageFactory
+from tests.factories import FrameworkPageFactory, UserFactory
 from tests.learning.builders import body, days, goal, prompt, publish, theme
 
 GOAL_ID = "00000000-0000-0000-0000-00000000a001"
@@ -33,3 +34,18 @@ def active_prompt(framework):
 @pytest.fixture
 def learning_goal(framework):
     return LearningGoal.objects.get(framework=framework, block_id=GOAL_ID)
+
+
+@pytest.fixture
+def index(home_page):
+    """The case story index under the home page, with its second-editor workflow."""
+    return services.ensure_case_story_index(home_page)
+
+
+@pytest.fixture
+def editors(db):
+    """Two members of the editors' group: one writes, the other approves."""
+    group = services.ensure_editor_group()
+    writer, approver = UserFactory(username="schrijver"), UserFactory(username="goedkeurder")
+    group.user_set.add(writer, approver)
+    return writer, approver

@@ -160,19 +160,6 @@ def test_an_ended_prompt_is_never_announced(new_framework, facilitator, member, 
 # -- case story consent ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def index(home_page):
-    return services.ensure_case_story_index(home_page)
-
-
-@pytest.fixture
-def editors(db):
-    group = services.ensure_editor_group()
-    writer, approver = UserFactory(username="schrijver"), UserFactory(username="goedkeurder")
-    group.user_set.add(writer, approver)
-    return writer, approver
-
-
 def test_an_editors_consent_request_reaches_the_author_once_with_a_link_to_answer_it(
     index, editors, community, member, committed
 ):
@@ -193,12 +180,19 @@ def test_an_editors_consent_request_reaches_the_author_once_with_a_link_to_answe
     assert CaseStoryConsentRequest.objects.get(post=story).notified_at is not None
 
 
-def _published_case_story(index, editors, community, member):
-    writer, approver = editors
+def _case_story_in_review(editors, community, member):
+    """The member's consented practice story, proposed and submitted for approval by the writer."""
+    writer, _approver = editors
     story = share(member, community)
     services.case_story_consent_give(user=member, post=story)
     page = services.case_story_propose(editor=writer, post=story)
     page.get_workflow().start(page, writer)
+    return story, page
+
+
+def _published_case_story(index, editors, community, member):
+    _writer, approver = editors
+    story, page = _case_story_in_review(editors, community, member)
     task_state = page.current_workflow_task_state
     task_state.task.specific.on_action(task_state, approver, "approve")
     page.refresh_from_db()
@@ -223,11 +217,8 @@ def test_withdrawing_consent_takes_the_published_case_story_offline(index, edito
 
 
 def test_withdrawing_consent_cancels_a_pending_approval(index, editors, community, member):
-    writer, approver = editors
-    story = share(member, community)
-    services.case_story_consent_give(user=member, post=story)
-    page = services.case_story_propose(editor=writer, post=story)
-    page.get_workflow().start(page, writer)
+    _writer, approver = editors
+    story, page = _case_story_in_review(editors, community, member)
 
     services.case_story_consent_withdraw(user=member, post=story)
 

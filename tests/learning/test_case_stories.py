@@ -9,19 +9,6 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.learning.builders import join, share
 
 
-@pytest.fixture
-def index(home_page):
-    return services.ensure_case_story_index(home_page)
-
-
-@pytest.fixture
-def editors(db):
-    group = services.ensure_editor_group()
-    writer, approver = UserFactory(username="schrijver"), UserFactory(username="goedkeurder")
-    group.user_set.add(writer, approver)
-    return writer, approver
-
-
 def make_story(index, title="Huisbezoek bij huurachterstand", tags=(), organisations=(), live=True):
     page = CaseStoryPage(title=title, summary=f"Samenvatting van {title}.", live=live,
                          body=[("context", "<p>Aanleiding</p>"), ("lessons", "<p>Lessen</p>")])

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from learning import services
 from tests.hardening.test_fuzz import FUZZ, texts
-
-
-@pytest.fixture
-def index(home_page):
-    return services.ensure_case_story_index(home_page)
 
 
 @FUZZ
