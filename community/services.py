@@ -237,7 +237,8 @@ def post_edit(*, editor, post: Post, title: str, body: str = "", themes=None, st
 @transaction.atomic
 def post_delete(*, user, post: Post) -> None:
     post = Post.objects.select_for_update().get(pk=post.pk)
-    if not policies.can_delete_post(user, post):
+    # answer_count counts visible answers only; a hidden answer (and its moderation record) still counts here.
+    if not policies.can_delete_post(user, post) or Answer.objects.filter(post=post).exists():
         raise ValidationError(_("Een vraag met antwoorden kun je niet meer verwijderen."))
     post.delete()
 

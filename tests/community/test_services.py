@@ -62,6 +62,19 @@ def test_question_with_answers_cannot_be_deleted(asker, helper, community):
     assert Post.objects.filter(pk=post.pk).exists()
 
 
+def test_question_whose_only_answer_was_hidden_cannot_be_deleted(asker, helper, facilitator, community):
+    post = ask(asker, community)
+    reply = answer(helper, post)
+    services.answer_set_hidden(moderator=facilitator, answer=reply, post=post, hidden=True, reason="Buiten het kader")
+    post.refresh_from_db()
+    assert post.answer_count == 0  # the lists count visible answers only
+
+    with pytest.raises(ValidationError):
+        services.post_delete(user=asker, post=post)
+    assert Post.objects.filter(pk=post.pk).exists()
+    assert Answer.objects.filter(pk=reply.pk).exists()  # the moderation record stays
+
+
 def test_question_without_answers_can_be_deleted_by_its_author(asker, community):
     post = ask(asker, community)
     services.post_delete(user=asker, post=post)
