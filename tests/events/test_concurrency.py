@@ -6,41 +6,18 @@ writers and proves nothing here, so these run only in the PostgreSQL pass of scr
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from learning.events import services
 from learning.events.models import Session, SignUp
+from tests.concurrency.threads import run_together
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 N = 16
 CAPACITY = 5
-
-
-def run_together(jobs):
-    """Start all jobs at once (a barrier), collect exceptions, close each thread's connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def runner(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
 
 
 @pytest.fixture
