@@ -73,7 +73,7 @@ def test_redis_url_puts_every_cache_and_the_sessions_in_redis(defaults):
     settings = production_settings(REDIS_URL="redis://cache.internal:6379/1")
     assert set(settings["CACHES"]) == set(defaults["CACHES"])  # every alias, e.g. the rate-limit counters too
     for alias, cache in settings["CACHES"].items():
-        assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache", alias
+        assert cache["BACKEND"] == "koffietafel.cache.ReusingRedisCache", alias  # Django's, client reused
         assert cache["LOCATION"] == "redis://cache.internal:6379/1"
     assert len({c["KEY_PREFIX"] for c in settings["CACHES"].values()}) == len(settings["CACHES"])
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"

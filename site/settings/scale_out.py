@@ -28,7 +28,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing one redis-py client per pool (site/cache.py).
+            "BACKEND": "koffietafel.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"koffietafel:{alias}",
             "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "300")),
