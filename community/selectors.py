@@ -141,10 +141,30 @@ def post_for(*, user, community, pk: int) -> Post | None:
     return post
 
 
-def post_thread(*, user, post: Post) -> dict:
+def thread_activity(*, user, post: Post) -> dict:
+    """What the user did in this post's thread, in one query: their answers, helpful votes and reports.
+
+    Decides whether they may share the rendered thread with others (community/fragments.py).
+    """
+    own, voted, flagged = set(), set(), set()
+    if user.is_authenticated:
+        answers = Answer.objects.filter(post=post, user=user).annotate(kind=Value("own")).values_list("pk", "kind")
+        votes = HelpfulVote.objects.filter(user=user, answer__post=post).annotate(kind=Value("vote"))
+        flags = AnswerFlag.objects.filter(user=user, answer__post=post).annotate(kind=Value("flag"))
+        rows = answers.order_by().union(
+            votes.values_list("answer_id", "kind").order_by(), flags.values_list("answer_id", "kind").order_by(),
+            all=True,
+        )
+        for answer_id, kind in rows:
+            {"own": own, "vote": voted, "flag": flagged}[kind].add(answer_id)
+    return {"own_answer_ids": own, "voted_ids": voted, "flagged_ids": flagged}
+
+
+def post_thread(*, user, post: Post, activity: dict | None = None) -> dict:
     """Answers of a post in thread order, the accepted one lifted out, with the user's own votes.
 
-    A fixed number of queries whatever the thread's size.
+    A fixed number of queries whatever the thread's size. ``activity`` is thread_activity() when
+    the caller already has it.
     """
     qs = Answer.objects.filter(post=post)
     answers = list(
@@ -152,18 +172,10 @@ def post_thread(*, user, post: Post) -> dict:
         .select_related("user__profile__organisation")
         .order_by("thread_id", "order")
     )
-    voted = set()
-    flagged = set()
-    if user.is_authenticated and answers:
-        # The user's votes and reports on this thread in one query.
-        votes = HelpfulVote.objects.filter(user=user, answer__post=post).annotate(kind=Value("vote"))
-        flags = AnswerFlag.objects.filter(user=user, answer__post=post).annotate(kind=Value("flag"))
-        for answer_id, kind in votes.values_list("answer_id", "kind").order_by().union(
-            flags.values_list("answer_id", "kind").order_by(), all=True
-        ):
-            (voted if kind == "vote" else flagged).add(answer_id)
+    if activity is None:
+        activity = thread_activity(user=user, post=post)
     accepted = next((a for a in answers if a.pk == post.accepted_answer_id), None)
-    return {"answers": answers, "accepted": accepted, "voted_ids": voted, "flagged_ids": flagged}
+    return {"answers": answers, "accepted": accepted, **activity}
 
 
 def moderation_queue(community):

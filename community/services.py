@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import markdown, policies, signals
+from . import fragments, markdown, policies, signals
 from .models import Answer, AnswerFlag, CommunityPage, HelpfulVote, Membership, Post, UsedInvitation, Visibility
 from .models.posts import COUNTED_ANSWERS
 
@@ -333,6 +333,7 @@ def answer_accept(*, user, post: Post, answer: Answer | None) -> Post:
         raise ValidationError(_("Dit antwoord kan niet worden geaccepteerd."))
     Post.objects.filter(pk=post.pk).update(accepted_answer=answer)
     post.accepted_answer = answer
+    fragments.forget_thread(post.pk)  # update() sends no post_save
     signals.answer_accepted.send(sender=Post, answer=answer, post=post, user=user)
     return post
 

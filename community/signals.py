@@ -46,6 +46,10 @@ def uncount_votes_of_deleted_user(sender, instance, **kwargs):
     from .models import Answer
 
     Answer.objects.filter(helpful_votes__user=instance).update(helpful_count=F("helpful_count") - 1)
+    from . import fragments
+
+    for post_id in Answer.objects.filter(helpful_votes__user=instance).values_list("post_id", flat=True).distinct():
+        fragments.forget_thread(post_id)  # their votes go in the cascade; forget_thread_of skips those
 
 
 def forget_member_counts(sender, **kwargs):
@@ -104,14 +108,39 @@ def forget_all_unread_counts(sender, created=False, **kwargs):
         services_notify.forget_all_unread_counts()
 
 
+def forget_thread_of(sender, instance, origin=None, **kwargs):
+    """A post, an answer or a helpful vote changed: cached copies of that post's thread are redone."""
+    from django.contrib.auth import get_user_model
+
+    from . import fragments
+    from .models import Answer, HelpfulVote, Post
+
+    if isinstance(instance, Post):
+        post_id = instance.pk
+    elif isinstance(instance, HelpfulVote):
+        if isinstance(origin, get_user_model()):
+            return  # an account's deletion: uncount_votes_of_deleted_user forgot those threads at once
+        answer = instance._state.fields_cache.get("answer")
+        post_id = (answer.post_id if answer is not None
+                   else Answer.objects.filter(pk=instance.answer_id).values_list("post_id", flat=True).first())
+    else:  # an Answer, or the comment model under it (django-comments-xtd's own admin)
+        post_id = getattr(instance, "post_id", None)
+        if post_id is None:
+            post_id = Answer.objects.filter(pk=instance.pk).values_list("post_id", flat=True).first()
+    fragments.forget_thread(post_id)
+
+
 def connect():
     from django_comments.signals import comment_will_be_posted
+    from django_comments_xtd.models import XtdComment
     from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import Answer, CommunityPage, Membership, Notification, Organisation, Post, Profile
+    from .models import Answer, CommunityPage, HelpfulVote, Membership, Notification, Organisation, Post, Profile
 
     for signal in (post_save, post_delete):
+        for model in (Post, Answer, XtdComment, HelpfulVote):
+            signal.connect(forget_thread_of, sender=model, dispatch_uid=f"community_thread_{model.__name__}_{signal!r}")
         signal.connect(forget_member_counts, sender=Membership, dispatch_uid=f"community_member_counts_{signal!r}")
         for model in (Membership, Profile, Organisation, settings.AUTH_USER_MODEL):
             signal.connect(forget_people, sender=model, dispatch_uid=f"community_people_{model}_{signal!r}")

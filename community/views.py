@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import policies, ratelimits, selectors, services
+from . import fragments, policies, ratelimits, selectors, services
 from .forms import AnswerForm, FlagForm, InviteForm, ProfileForm, QuestionForm, ReasonForm, StoryForm
 from .models import Answer, Membership, Post, Profile
 from .params import parse_id
@@ -280,11 +281,35 @@ def post_detail(request, community, pk, slug, kind):
         return redirect_to_login(request.get_full_path())
     if post.kind != kind or post.slug != slug:
         return HttpResponseRedirect(post.get_url(request))
-    thread = selectors.post_thread(user=request.user, post=post)
-    return TemplateResponse(
-        request, "community/post_detail.html",
-        _context(request, community, post=post, answer_form=AnswerForm(), **thread, **_post_perms(request, post)),
+    return _post_page(request, community, post, AnswerForm())
+
+
+def _post_page(request, community, post, answer_form, status=200):
+    context = _context(request, community, post=post, answer_form=answer_form, **_post_perms(request, post))
+    context["thread_html"] = _thread_html(request, community, post, context)
+    return TemplateResponse(request, "community/post_detail.html", context, status=status)
+
+
+def _thread_html(request, community, post, perms) -> str:
+    """The rendered answers, shared with every viewer who would see the same (community/fragments.py)."""
+    user = request.user
+    activity = selectors.thread_activity(user=user, post=post)
+    viewer = (
+        user.is_authenticated, perms["can_answer"], perms["can_accept"], perms["can_moderate"],
+        user.pk if any(activity.values()) else 0,  # did something here: a copy of their own
     )
+    page_url = community.url
+    key = fragments.thread_key(
+        post=post, page_url=page_url, people_generation=selectors.people_generation(), viewer=viewer
+    )
+
+    def render():
+        thread = selectors.post_thread(user=user, post=post, activity=activity)
+        context = {"post": post, "page_url": page_url, "user": user, **thread,
+                   **{name: perms[name] for name in ("can_answer", "can_accept", "can_moderate")}}
+        return render_to_string("community/includes/thread.html", context, request=request)
+
+    return fragments.shared(request, key, render)
 
 
 def _post_perms(request, post) -> dict:
@@ -394,12 +419,7 @@ def answer_create(request, community, pk):
                 if created:
                     messages.success(request, _("Je antwoord is geplaatst."))
                 return redirect(f"{post.get_url(request)}#antwoord-{answer.pk}")
-    thread = selectors.post_thread(user=request.user, post=post)
-    return TemplateResponse(
-        request, "community/post_detail.html",
-        _context(request, community, post=post, answer_form=form, **thread, **_post_perms(request, post)),
-        status=429 if limited else 400,
-    )
+    return _post_page(request, community, post, form, status=429 if limited else 400)
 
 
 def _get_answer(request, community, pk, answer_id):
