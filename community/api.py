@@ -18,13 +18,16 @@ Responses of both endpoints page the same way: ``?limit=&offset=``, ``{"meta": {
 "items": [...]}``, at most ``API_LIMIT_MAX`` items per request.
 """
 
+import hashlib
 from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Path, Query, Router, Schema
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
@@ -188,14 +191,29 @@ _POST_COLUMNS = (
 _SECTION_COLUMNS = ("context_html", "tried_html", "building_blocks_html", "obstacles_html", "lessons_html")
 
 
-def visible_posts(user):
+def visible_posts(user, condition: Q | None = None):
     """What the API shows a user: the policy's posts (``policies.visible_posts_filter``, the same rule
-    as ``Post.objects.visible_to``), newest first.
+    as ``Post.objects.visible_to``), newest first. ``condition`` is that filter when already built.
 
     The condition on community ids lets PostgreSQL count from the (community, is_hidden, created_at)
     index alone (scale 1: 1.7 ms instead of 21 ms through the policy's joins and subqueries).
     """
-    return Post.objects.filter(policies.visible_posts_filter(user)).order_by("-created_at", "-pk")
+    if condition is None:
+        condition = policies.visible_posts_filter(user)
+    return Post.objects.filter(condition).order_by("-created_at", "-pk")
+
+
+def _page_url(page, request) -> str | None:
+    """``page.get_url(request)``, without its query for the request's site when there is one site only.
+
+    With one site Wagtail's answer is the path whatever the request's site is (``Page.get_url``).
+    """
+    if len({root_path[0] for root_path in page._get_site_root_paths(request)}) != 1:
+        return page.get_url(request)
+    parts = page.get_url_parts(request=request)
+    if parts is None or parts[1] is None and parts[2] is None:
+        return None
+    return parts[2]
 
 
 def build_posts(posts, request) -> list[dict]:
@@ -209,11 +227,16 @@ def build_posts(posts, request) -> list[dict]:
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    communities = {c.pk: c for c in CommunityPage.objects.filter(pk__in={row["community_id"] for row in rows})}
-    community_refs = {
-        pk: {"id": pk, "title": c.title, "url": request.build_absolute_uri(c.get_url(request))}
-        for pk, c in communities.items()
-    }
+    communities = {}
+    community_refs = {}
+    for pk, title, url_path in CommunityPage.objects.filter(
+        pk__in={row["community_id"] for row in rows}
+    ).values_list("pk", "title", "url_path"):
+        # Three columns instead of every Page field; the URL from Wagtail's own code, once per community
+        # (Post.get_url below reuses it).
+        community = communities[pk] = CommunityPage(id=pk, title=title, url_path=url_path)
+        url = community.__dict__["_koffietafel_url"] = _page_url(community, request)
+        community_refs[pk] = {"id": pk, "title": title, "url": request.build_absolute_uri(url)}
     themes: dict[int, list] = {pk: [] for pk in ids}
     for post_id, theme_id, name, slug in (
         Post.themes.through.objects.filter(post_id__in=ids)
@@ -267,33 +290,110 @@ def build_posts(posts, request) -> list[dict]:
     return items
 
 
+# -- responses shared by everyone with the same access ---------------------------------------
+
+_SAFE_VALUES = (bool, int, str, type(None))
+
+
+def access_key(condition) -> str | None:
+    """``policies.visible_posts_filter(user)`` as text, id lists sorted; None when it cannot be written.
+
+    That condition alone decides which posts a reader gets (everything else in a response is the
+    same for every reader), so readers whose conditions are equal get the same bytes: all anonymous
+    visitors and signed-in members without a token (the session does not count here) share one
+    copy; a token's user has a condition of their own (it names them: their hidden posts). Only
+    plain values (ids, flags) are written; anything else (a subquery, an expression) gives None and
+    the response is built and not stored: a key must never stand for more than one set of posts.
+    """
+    if isinstance(condition, Q):
+        parts = [access_key(child) for child in condition.children]
+        if any(part is None for part in parts):
+            return None
+        return f"{'NOT ' if condition.negated else ''}{condition.connector}({', '.join(parts)})"
+    if not (isinstance(condition, tuple) and len(condition) == 2 and isinstance(condition[0], str)):
+        return None
+    lookup, value = condition
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if not all(type(item) in _SAFE_VALUES for item in value):
+            return None
+        return f"{lookup}={sorted(value)!r}"
+    return f"{lookup}={value!r}" if type(value) in _SAFE_VALUES else None
+
+
+def _response_cache():
+    return caches[getattr(settings, "ANONYMOUS_PAGE_CACHE_ALIAS", "default")]
+
+
+def shared_response(request, condition: Q, build) -> HttpResponse:
+    """The JSON ``build()`` returns, kept in the cache for everyone with the same access.
+
+    On with the anonymous page cache (``ANONYMOUS_PAGE_CACHE_SECONDS``, production with REDIS_URL)
+    and fresh the same way: each copy carries the page cache's content generation, renewed after
+    any model is saved or deleted and after any form post (``koffietafel.page_cache``), and lives
+    at most that many seconds. The generation is read before the rows, so a response built while a
+    change commits is stored under the old generation and never served. The key holds the access
+    condition (``access_key``), scheme, host, language (story section titles) and the full path.
+    A 404 (raised by ``build``) is never stored.
+    """
+    from koffietafel import page_cache
+
+    seconds = int(getattr(settings, "ANONYMOUS_PAGE_CACHE_SECONDS", 0) or 0)
+    access = access_key(condition) if seconds > 0 else None
+    if access is None:
+        return api.create_response(request, build(), status=200)
+    raw = "|".join([request.scheme, request.get_host(), get_language() or "", request.get_full_path(), access])
+    key = "api-response:" + hashlib.sha256(raw.encode()).hexdigest()
+    cache = _response_cache()
+    found = cache.get_many([page_cache.GENERATION_KEY, key])
+    generation = found.get(page_cache.GENERATION_KEY)
+    if generation is None:
+        page_cache.new_generation()  # as the page cache does: never reuse an old value after an eviction
+        generation = cache.get(page_cache.GENERATION_KEY)
+    entry = found.get(key)
+    if entry is not None and generation is not None and entry[0] == generation:
+        return HttpResponse(entry[1], status=200, content_type=api.get_content_type())
+    response = api.create_response(request, build(), status=200)
+    if generation is not None:
+        cache.set(key, (generation, response.content), seconds)
+    return response
+
+
 posts_router = Router(tags=["posts"])
 
 
 @posts_router.get("/posts/", response=PostPage, summary="Posts you may read, newest first")
 def list_posts(request, filters: Query[PostFilters]):
     """Questions and practice stories with their answers: exactly what the token's user may read."""
-    posts = visible_posts(request.user)
-    if filters.community is not None:
-        posts = posts.filter(community_id=filters.community)
-    if filters.theme is not None:
-        posts = posts.filter(themes=filters.theme)
-    if filters.kind:
-        posts = posts.filter(kind=filters.kind)
-    if filters.solved is not None:
-        posts = posts.filter(kind=Post.Kind.QUESTION, accepted_answer__isnull=not filters.solved)
-    page = posts[filters.offset : filters.offset + filters.limit]
-    data = {"meta": {"total_count": posts.count()}, "items": build_posts(page, request)}
-    return api.create_response(request, data, status=200)
+    condition = policies.visible_posts_filter(request.user)
+
+    def build():
+        posts = visible_posts(request.user, condition)
+        if filters.community is not None:
+            posts = posts.filter(community_id=filters.community)
+        if filters.theme is not None:
+            posts = posts.filter(themes=filters.theme)
+        if filters.kind:
+            posts = posts.filter(kind=filters.kind)
+        if filters.solved is not None:
+            posts = posts.filter(kind=Post.Kind.QUESTION, accepted_answer__isnull=not filters.solved)
+        page = posts[filters.offset : filters.offset + filters.limit]
+        return {"meta": {"total_count": posts.count()}, "items": build_posts(page, request)}
+
+    return shared_response(request, condition, build)
 
 
 @posts_router.get("/posts/{post_id}/", response=PostOut, summary="One post with its answers")
 def get_post(request, post_id: int = Path(..., ge=1, le=MAX_ID)):
     """404 when the post does not exist or the token's user may not read it (no difference)."""
-    items = build_posts(visible_posts(request.user).filter(pk=post_id), request)
-    if not items:
-        raise Http404
-    return api.create_response(request, items[0], status=200)
+    condition = policies.visible_posts_filter(request.user)
+
+    def build():
+        items = build_posts(visible_posts(request.user, condition).filter(pk=post_id), request)
+        if not items:
+            raise Http404
+        return items[0]
+
+    return shared_response(request, condition, build)
 
 
 # -- the API object and its OpenAPI description ----------------------------------------------

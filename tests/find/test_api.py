@@ -115,6 +115,23 @@ def test_post_carries_its_answers_and_links(community, member, facilitator):
     assert data["answers"][0]["author"]["username"] == "facilitator"
 
 
+@pytest.mark.parametrize("host", ["testserver", "andere.example"])
+def test_links_are_wagtails_urls_also_with_a_second_site(community, member, host):
+    """With one site a community's URL is its path on the request's host; seen from another site, its own site's."""
+    from django.test import RequestFactory
+    from wagtail.models import Site
+
+    post = ask(member, community)
+    url = get(f"/api/v2/posts/{post.pk}/").json()["community"]["url"]
+    assert url == f"http://testserver{community.get_url()}"
+    Site.objects.create(hostname="andere.example", port=80, root_page=community, site_name="Andere")
+    request = RequestFactory().get("/", HTTP_HOST=host)
+    expected = request.build_absolute_uri(community.get_url(request))
+    data = Client().get(f"/api/v2/posts/{post.pk}/", HTTP_HOST=host).json()
+    assert data["community"]["url"] == expected
+    assert data["url"] == expected + post.get_url()[len(community.get_url()):]
+
+
 def test_hidden_answers_are_left_out(community, member, facilitator):
     post = ask(member, community)
     hidden = answer(facilitator, post, body="Weg hiermee.")
@@ -160,32 +177,36 @@ def test_unknown_post_is_404(db):
     assert response.json() == {"detail": "Not found."}
 
 
-def _queries(path, headers):
+def _queries(path, headers, client=None):
     with CaptureQueriesContext(connection) as ctx:
-        assert Client().get(path, **headers).status_code == 200
+        assert (client or Client()).get(path, **headers).status_code == 200
     return len(ctx.captured_queries)
 
 
 API_QUERY_BUDGET = 15  # the benchmark's goal per request
 
 
-@pytest.mark.parametrize("role", ["anonymous", "token"])
+@pytest.mark.parametrize("role", ["anonymous", "member", "token"])
 @pytest.mark.parametrize("params", ["", "?kind=question&solved=false", "?limit=5&offset=3"])
 def test_list_query_count_does_not_grow_with_data(community_factory, community, member, facilitator, role, params):
+    """Every response built (the shared copies of test_api_cache.py off); a member signed in with a session."""
     headers = bearer(member) if role == "token" else {}
+    client = Client()
+    if role == "member":
+        client.force_login(member)
     other = community_factory(title="Wonen en zorg")
     join(member, other)
     theme = Theme.objects.create(community=community, name="Jongeren")
     for n in range(9):  # enough for a full page at offset 3
         answer(facilitator, ask(member, community, title=f"Vraag nummer {n} over de wijk", themes=[theme]))
-    _queries("/api/v2/posts/" + params, headers)
-    small = _queries("/api/v2/posts/" + params, headers)
+    _queries("/api/v2/posts/" + params, headers, client)
+    small = _queries("/api/v2/posts/" + params, headers, client)
     for n in range(9, 30):
         post = ask(member, community if n % 2 else other, title=f"Vraag nummer {n} over de wijk",
                    themes=[theme] if n % 2 else [])
         answer(facilitator if n % 2 else member, post)
         answer(member, post, body="Nog een antwoord")
-    large = _queries("/api/v2/posts/" + params, headers)
+    large = _queries("/api/v2/posts/" + params, headers, client)
     assert small == large
     assert large <= API_QUERY_BUDGET
 
