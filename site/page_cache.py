@@ -10,7 +10,9 @@ Safe by construction, never one person's page to another:
   /account/ and the other prefixes in ANONYMOUS_PAGE_CACHE_SKIP never are.
 - The key holds scheme, host, full path with query string and the active language.
 - CSRF tokens in stored HTML are replaced by a placeholder; each hit gets a fresh token for its own
-  visitor (CsrfViewMiddleware, which runs outside this one, then sets that visitor's cookie).
+  visitor (CsrfViewMiddleware, which runs outside this one, then sets that visitor's cookie). The
+  placeholder is random per stored page, so text someone wrote (a link in a post) can never turn
+  into a visitor's token.
 
 Freshness: every cached page carries the site's content generation. Any model saved or deleted
 (after commit) and any unsafe request (a form post) starts a new generation, so the next visitor
@@ -41,7 +43,6 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "anonymous-page-cache:generation"
-CSRF_PLACEHOLDER = b"__KOFFIETAFEL_CSRF_TOKEN__"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 DEFAULT_SKIP = ("/beheer/", "/account/", "/_bench/", "/static/", "/media/", "/documenten/", "/uitnodiging/",
                 "/taal/", "/profiel/", "/mijn-activiteit/")
@@ -139,7 +140,7 @@ class AnonymousPageCacheMiddleware:
     def _key(self, request) -> str:
         raw = "|".join([request.scheme, request.get_host(), getattr(request, "LANGUAGE_CODE", ""),
                         request.get_full_path()])
-        return "anonymous-page:" + hashlib.sha256(raw.encode()).hexdigest()
+        return "anonymous-page:v2:" + hashlib.sha256(raw.encode()).hexdigest()  # v1 kept a fixed placeholder
 
     @staticmethod
     def _may_store(response) -> bool:
@@ -155,18 +156,20 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _entry(response, generation, expires) -> dict:
+        placeholder = b"csrf-" + uuid.uuid4().hex.encode()
         return {
             "generation": generation,
             "expires": expires,
-            "content": CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
+            "placeholder": placeholder,
+            "content": CSRF_INPUT.sub(rb"\g<1>" + placeholder + rb"\g<2>", response.content),
             "headers": [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "content-length")],
         }
 
     @staticmethod
     def _replay(request, entry) -> HttpResponse:
-        content = entry["content"]
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        content, placeholder = entry["content"], entry["placeholder"]
+        if placeholder in content:
+            content = content.replace(placeholder, get_token(request).encode())
         response = HttpResponse(content)
         for header, value in entry["headers"]:
             response[header] = value

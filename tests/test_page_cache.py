@@ -167,3 +167,23 @@ def test_a_change_made_outside_a_request_reaches_the_next_anonymous_visitor(clie
     response, queries = get(client, community.url)
     assert queries > 0
     assert "Vraag uit een achtergrondtaak" in response.content.decode()
+
+
+def test_text_that_looks_like_the_token_placeholder_never_becomes_a_visitors_token(client, community, member):
+    """Someone who writes the placeholder into a post must not make cached pages hand out tokens."""
+    from django.conf import settings as django_settings
+
+    placeholder = "__KOFFIETAFEL_CSRF_TOKEN__"  # the fixed placeholder of the first version
+    post, _created = services.post_create(
+        author=member, community=community, kind="question", title="Wat betekent dit teken?",
+        body=f"[klik hier](https://example.org/?t={placeholder})",
+    )
+    get(client, post.get_url())
+    client.cookies.clear()
+    response, queries = get(client, post.get_url())
+
+    assert queries == 0
+    cookie = response.cookies[django_settings.CSRF_COOKIE_NAME].value
+    html = response.content.decode()
+    assert placeholder in html  # shown as typed
+    assert not any(_unmask_cipher_token(token) == cookie for token in re.findall(r"t=([A-Za-z0-9]{64})", html))
