@@ -19,6 +19,7 @@ Responses of both endpoints page the same way: ``?limit=&offset=``, ``{"meta": {
 """
 
 import hashlib
+import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -316,7 +317,7 @@ def access_key(condition) -> str | None:
     if isinstance(value, (list, tuple, set, frozenset)):
         if not all(type(item) in _SAFE_VALUES for item in value):
             return None
-        return f"{lookup}={sorted(value)!r}"
+        return f"{lookup}=[{', '.join(sorted(map(repr, value)))}]"
     return f"{lookup}={value!r}" if type(value) in _SAFE_VALUES else None
 
 
@@ -347,8 +348,9 @@ def shared_response(request, condition: Q, build) -> HttpResponse:
     found = cache.get_many([page_cache.GENERATION_KEY, key])
     generation = found.get(page_cache.GENERATION_KEY)
     if generation is None:
-        page_cache.new_generation()  # as the page cache does: never reuse an old value after an eviction
-        generation = cache.get(page_cache.GENERATION_KEY)
+        generation = uuid.uuid4().hex  # as the page cache does: never reuse an old value after an eviction
+        if not cache.add(page_cache.GENERATION_KEY, generation, None):
+            generation = cache.get(page_cache.GENERATION_KEY)
     entry = found.get(key)
     if entry is not None and generation is not None and entry[0] == generation:
         return HttpResponse(entry[1], status=200, content_type=api.get_content_type())
