@@ -125,6 +125,28 @@ def test_a_new_answer_reaches_the_next_reader(community, member, facilitator, dj
     assert [a["body_markdown"] for a in reader.get(f"/api/v2/posts/{post.pk}/").json()["answers"]] == ["Koffie helpt."]
 
 
+def test_a_hidden_answer_leaves_the_shared_copy_after_the_commit(community, member, facilitator,
+                                                                django_capture_on_commit_callbacks):
+    post = ask(member, community, title="Een vraag met een verborgen antwoord")
+    spam = answer(member, post, body="Koop nu!")
+    reader = signed_in(member)
+    assert len(reader.get(f"/api/v2/posts/{post.pk}/").json()["answers"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_set_hidden(moderator=facilitator, answer=spam, post=post, hidden=True, reason="spam")
+    assert reader.get(f"/api/v2/posts/{post.pk}/").json()["answers"] == []
+    assert reader.get("/api/v2/posts/").json()["items"][0]["answers"] == []
+
+
+def test_a_new_display_name_reaches_the_next_reader(community, member, django_capture_on_commit_callbacks):
+    ask(member, community, title="Een vraag van iemand met een nieuwe naam")
+    reader = signed_in(member)
+    assert reader.get("/api/v2/posts/").json()["items"][0]["author"]["name"] != "Marijke de Vries"
+    with django_capture_on_commit_callbacks(execute=True):
+        member.profile.display_name = "Marijke de Vries"
+        member.profile.save()
+    assert reader.get("/api/v2/posts/").json()["items"][0]["author"]["name"] == "Marijke de Vries"
+
+
 def test_each_language_gets_its_own_copy(community, member):
     services.post_create(author=member, community=community, kind="story", title="Een verhaal in twee talen",
                          story={"story_status": "lopend", "context": "Aanleiding"})
