@@ -132,11 +132,14 @@ def post_for(*, user, community, pk: int) -> Post | None:
     post = (
         Post.objects.filter(community=community, pk=pk)
         .visible_to(user)
-        .select_related("author__profile__organisation", "community", "hidden_by__profile")
+        .select_related("author__profile__organisation", "hidden_by__profile")
         .prefetch_related("themes")
         .first()
     )
-    if post is not None and not post.is_question:
+    if post is None:
+        return None
+    post.community = community  # the page routing found: not joined again (a full Wagtail page row)
+    if not post.is_question:
         prefetch_related_objects([post], "organisations")  # only practice stories show them
     return post
 

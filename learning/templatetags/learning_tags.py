@@ -69,7 +69,11 @@ def post_learning_links(context, post):
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    link = PostLink.objects.filter(post=post).select_related("prompt__framework", "learning_goal__framework").first()
+    link = (
+        PostLink.objects.filter(post=post).select_related("prompt__framework", "learning_goal__framework")
+        .defer("prompt__framework__body", "learning_goal__framework__body")  # only their URLs are shown
+        .first()
+    )
     has_consent = False
     if user is not None and user.is_authenticated and post.kind == "story":
         # One query answers both "is there consent?" and "is this viewer an editor?" (the policy
