@@ -42,9 +42,17 @@ def upcoming_sessions(*, user, page_number=None, kind: str = "", now=None):
 
 
 def community_meetups(*, community, user, limit: int = 5, now=None):
+    """The community page's upcoming meetups: only the columns its list shows (title, time, place).
+
+    Without the seat counts and the people of ``_for_list``: their GROUP BY over seven joined
+    tables took longer to plan than the rest of the community page's queries to run.
+    """
     now = now or timezone.now()
-    qs = _for_list(Session.objects.filter(community=community, kind=Session.Kind.MEETUP).visible_to(user))
-    return list(qs.filter(starts_at__gte=now, status=Session.Status.PUBLISHED).order_by("starts_at")[:limit])
+    qs = Session.objects.filter(community=community, kind=Session.Kind.MEETUP).visible_to(user)
+    qs = qs.filter(starts_at__gte=now, status=Session.Status.PUBLISHED).only(
+        "pk", "title", "starts_at", "format", "location"
+    )
+    return list(qs.order_by("starts_at", "pk")[:limit])
 
 
 def session_detail(pk: int) -> Session | None:
