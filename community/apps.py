@@ -10,7 +10,8 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers_notify, signals
+        from . import receivers_lists, receivers_notify, signals
 
         signals.connect()
         receivers_notify.connect()
+        receivers_lists.connect()

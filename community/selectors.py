@@ -7,8 +7,10 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from wagtail.models import Page, Site
 
 from .models import CommunityPage, Membership
+from .models.pages import VISIBILITY_SHORT_LABELS
 
 MEMBER_COUNTS_KEY = "community:active-member-counts"
 MEMBER_COUNTS_SECONDS = 120
@@ -40,15 +42,49 @@ def forget_member_counts() -> None:
     transaction.on_commit(lambda: cache.delete(MEMBER_COUNTS_KEY))
 
 
-def community_cards(*, user, parent=None) -> list[CommunityPage]:
+class CommunityCard:
+    """What a community card shows (includes/community_card.html), without a Wagtail page object.
+
+    Building fifty CommunityPage objects (every Page field, modelcluster's set-up) cost more than
+    the rest of the home page. A card needs five columns; its URL is worked out from ``url_path``
+    by Wagtail's own code (borrowed below), with the site root paths read once per list.
+    """
+
+    get_url = Page.get_url
+    get_url_parts = Page.get_url_parts
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+
+    def __init__(self, pk, title, summary, visibility, url_path, *, root_paths, member_count):
+        self.pk = self.id = pk
+        self.title, self.summary, self.visibility, self.url_path = title, summary, visibility, url_path
+        self._wagtail_cached_site_root_paths = root_paths
+        self.member_count = member_count
+        self.url = self.get_url()
+
+    @property
+    def visibility_label(self):
+        return VISIBILITY_SHORT_LABELS[self.visibility]
+
+    def key(self) -> tuple:
+        """Everything the card shows: the cached card lists are keyed on it (home_page.html)."""
+        return (self.pk, self.title, self.summary, self.visibility, self.url, self.member_count)
+
+
+def community_cards(*, user, parent=None) -> list[CommunityCard]:
     """Live communities the user may know exist, each with its active ``member_count``, in title order."""
     qs = CommunityPage.objects.live().visible_to(user)
     if parent is not None:
         qs = qs.child_of(parent)
-    cards = list(qs.order_by("title", "pk"))
+    rows = qs.order_by("title", "pk").values_list("pk", "title", "summary", "visibility", "url_path")
     counts = member_counts()
-    for card in cards:
-        card.member_count = counts.get(card.pk, 0)
+    root_paths = None
+    cards = []
+    for pk, title, summary, visibility, url_path in rows:
+        if root_paths is None:
+            root_paths = Site.get_site_root_paths()
+        cards.append(CommunityCard(pk, title, summary, visibility, url_path, root_paths=root_paths,
+                                   member_count=counts.get(pk, 0)))
     return cards
 
 
@@ -93,7 +129,7 @@ def facilitators_of(community):
 # -- posts -----------------------------------------------------------------------------------
 
 from django.core.paginator import Paginator  # noqa: E402
-from django.db.models import Value, prefetch_related_objects  # noqa: E402
+from django.db.models import BigIntegerField, Count, Value, Window, prefetch_related_objects  # noqa: E402
 
 from . import policies  # noqa: E402
 from .models import Answer, AnswerFlag, HelpfulVote, Post, Theme  # noqa: E402
@@ -108,19 +144,143 @@ FILTERS = {
 }
 
 
+POSTS_GENERATION_KEY = "community:posts-generation:{community_id}"
+ALL_POSTS_GENERATION_KEY = "community:posts-generation:all"
+
+
+def _new_posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
+    hidden_authors = Post.objects.filter(community_id=community_id, is_hidden=True).values_list("author_id", flat=True)
+    return uuid.uuid4().hex, frozenset(hidden_authors.order_by().distinct())
+
+
+def posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
+    """(generation, ids of authors of hidden posts) of a community's post lists, from the cache.
+
+    The generation is part of the key of the cached post list (community_page.html) and changes
+    whenever anything a post card shows changes (community/receivers_lists.py): a post, its
+    themes or answers, a theme, the community page, a view restriction. The authors of hidden
+    posts see those in the list (policies.visible_posts), so they get a copy of their own.
+    """
+    keys = [POSTS_GENERATION_KEY.format(community_id=community_id), ALL_POSTS_GENERATION_KEY]
+    found = cache.get_many(keys)
+    value, everything = found.get(keys[0]), found.get(keys[1])
+    if everything is None:
+        everything = uuid.uuid4().hex
+        if not cache.add(keys[1], everything, None):
+            everything = cache.get(keys[1], everything)
+    if value is None:
+        value = _new_posts_generation(community_id)
+        if not cache.add(keys[0], value, None):
+            value = cache.get(keys[0], value)
+    return f"{value[0]}.{everything}", value[1]
+
+
+def forget_posts(community_id: int | None) -> None:
+    """Cached post lists of this community (None: of every community) are outdated.
+
+    Now (later reads in this transaction) and after the commit, with the hidden posts' authors
+    read again then: a request that read meanwhile saw the old rows.
+    """
+    if community_id is None:
+        cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None)
+        transaction.on_commit(lambda: cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None))
+        return
+    key = POSTS_GENERATION_KEY.format(community_id=community_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.set(key, _new_posts_generation(community_id), None))
+
+
+def post_list_key(*, user, community, filter_key: str, theme_slug: str, page_number, people: str) -> str:
+    """What one page of a community's post list depends on, for the key of its cached fragment.
+
+    Viewers share a copy when they would see the same HTML: the same posts (everyone, or also the
+    hidden ones: facilitators and administrators; one's own hidden posts make one's copy one's
+    own) and the same buttons (members may post). ``people`` is people_generation() (authors'
+    names and organisations); the template adds the language.
+    """
+    generation, hidden_authors = posts_generation(community.pk)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        sees = "admin"  # also in communities behind a Wagtail view restriction
+    elif policies.can_moderate(user, community):
+        sees = "hidden"
+    elif user.is_authenticated and user.pk in hidden_authors:
+        sees = f"own-{user.pk}"
+    else:
+        sees = "public"
+    try:
+        number = max(int(page_number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return "|".join(str(part) for part in (
+        community.pk, community.url_path, generation, people, filter_key, theme_slug, number, sees,
+        policies.can_post(user, community),
+    ))
+
+
 def community_posts(*, user, community, filter_key: str = "", theme_slug: str = "", page_number=1):
-    """One page of the community's posts the user may read, newest first, with what cards show."""
-    qs = Post.objects.filter(community=community).visible_to(user).for_list()
+    """One page of the community's posts the user may read, newest first, with what cards show.
+
+    Two queries: the page of posts with the total count as a window over the same rows (no second
+    COUNT query), and the community's themes together with those of the posts on the page
+    (``page.themes``: the filter's choices). The community object is not joined: each post gets
+    ``community`` itself, so its URL is worked out once (Post.get_url).
+    """
+    qs = (
+        Post.objects.filter(community=community).visible_to(user).for_list()
+        .select_related(None).select_related("author__profile__organisation")
+        .prefetch_related(None)
+    )
     if filter_key in FILTERS:
         qs = qs.filter(**FILTERS[filter_key])
     if theme_slug:
         qs = qs.filter(themes__slug=theme_slug)
     qs = qs.order_by("-created_at", "-pk")
-    page = Paginator(qs, POSTS_PER_PAGE).get_page(page_number)
-    page.object_list = list(page.object_list)
-    for post in page.object_list:
-        post.community = community  # one object, so its URL is worked out once (Post.get_url)
+    paginator = Paginator(qs, POSTS_PER_PAGE)
+    try:
+        number = max(int(page_number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * POSTS_PER_PAGE
+    rows = list(qs.annotate(list_total=Window(Count("pk")))[start:start + POSTS_PER_PAGE])
+    if rows:
+        paginator.count = rows[0].list_total  # cached_property: the window saved Paginator's COUNT
+        page = paginator.page(number)
+    else:  # an empty list, or a page number beyond the end: Django's own way (count, last page)
+        page = paginator.get_page(number)
+        rows = list(page.object_list)
+    page.object_list = rows
+    page.themes = _themes_with_posts(community, rows)
     return page
+
+
+def _themes_with_posts(community, posts) -> list[Theme]:
+    """The community's themes, and each post's themes filled in as if prefetched, in one query."""
+    fields = ("pk", "community_id", "name", "slug")
+    parts = Theme.objects.filter(community=community).annotate(
+        post_id=Value(None, output_field=BigIntegerField())
+    ).values_list(*fields, "post_id").order_by()
+    if posts:
+        links = Theme.objects.filter(posts__in=[p.pk for p in posts]).values_list(*fields, "posts").order_by()
+        parts = parts.union(links, all=True)
+    themes, of_post = [], {}
+    for pk, community_id, name, slug, post_id in sorted(parts, key=lambda r: (r[1], r[2], r[0])):
+        theme = Theme(pk=pk, community_id=community_id, name=name, slug=slug)
+        if post_id is None:
+            themes.append(theme)
+        else:
+            of_post.setdefault(post_id, []).append(theme)
+    for post in posts:
+        post.community = community
+        _set_prefetched(post, "themes", of_post.get(post.pk, []))
+    return themes
+
+
+def _set_prefetched(instance, name: str, objects: list) -> None:
+    """``instance.<name>.all()`` answers ``objects`` without a query, as prefetch_related leaves it."""
+    qs = getattr(instance, name).all()
+    qs._result_cache = objects
+    qs._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
 
 
 def community_themes(community):

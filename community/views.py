@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,20 +97,21 @@ def community_index(request, community):
         filters=selectors.FILTERS,
         active_filter=request.GET.get("filter", "") if request.GET.get("filter", "") in selectors.FILTERS else "",
         active_theme=_slug_param(request.GET.get("thema", "")),
-        themes=selectors.community_themes(community),
     )
     if context["can_read_posts"]:
         # Page links keep the chosen filter and theme.
         context["posts_query"] = urlencode(
             {k: v for k, v in (("filter", context["active_filter"]), ("thema", context["active_theme"])) if v}
         )
-        context["posts"] = selectors.community_posts(
-            user=request.user,
-            community=community,
-            filter_key=context["active_filter"],
-            theme_slug=context["active_theme"],
-            page_number=request.GET.get("pagina"),
-        )
+        listing = {
+            "user": request.user, "community": community, "filter_key": context["active_filter"],
+            "theme_slug": context["active_theme"], "page_number": request.GET.get("pagina"),
+        }
+        # The list is a fragment shared by viewers who see the same (community_page.html): posts and
+        # themes are read only when it is not in the cache.
+        context["posts_key"] = selectors.post_list_key(**listing, people=context["people_generation"])
+        context["posts"] = SimpleLazyObject(lambda: selectors.community_posts(**listing))
+        context["themes"] = SimpleLazyObject(lambda: context["posts"].themes)
     if context["can_moderate"]:
         context["pending_count"] = selectors.pending_requests(community).count()
     return TemplateResponse(request, "community/community_page.html", context)

@@ -185,7 +185,11 @@ class Post(index.Indexed, models.Model):
         base = community.__dict__.get("_koffietafel_url")
         if base is None:
             base = community.__dict__["_koffietafel_url"] = community.get_url(request)
-        return f"{base}{self.route_segment}/{self.pk}-{self.slug}/"
+        return self.url_in(base)
+
+    def url_in(self, community_url: str) -> str:
+        """The post's URL below its community's URL (for lists that already know that URL)."""
+        return f"{community_url}{self.route_segment}/{self.pk}-{self.slug}/"
 
     def get_absolute_url(self):
         return self.get_url()

@@ -1,0 +1,54 @@
+"""The home page: community cards and latest activity, correct for each visitor after its card lists were cached."""
+
+from __future__ import annotations
+
+from community import services
+from tests.community.conftest import ask, join
+from tests.factories import UserFactory
+
+
+def home_as(client, user, home_page):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(home_page.url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_private_community_shows_only_to_its_members(client, home_page, community_factory, member, outsider):
+    secret = community_factory(title="Besloten kring van toezichthouders", private=True)
+    join(member, secret)
+
+    assert "Besloten kring van toezichthouders" in home_as(client, member, home_page)
+    assert "Besloten kring van toezichthouders" not in home_as(client, outsider, home_page)
+    assert "Besloten kring van toezichthouders" not in home_as(client, None, home_page)
+
+
+def test_member_sees_their_communities_apart_from_the_others(client, home_page, community, member, outsider):
+    mine = home_as(client, member, home_page).split('id="join-heading"')[0]
+    assert community.title in mine
+
+    not_mine = home_as(client, outsider, home_page).split('id="join-heading"')
+    assert community.title not in not_mine[0] and community.title in not_mine[1]
+
+
+def test_cards_show_the_new_member_count_and_title(client, home_page, community, member, outsider):
+    assert "1 lid<" in home_as(client, outsider, home_page)
+
+    join(UserFactory(username="nieuwkomer"), community)
+    assert "2 leden<" in home_as(client, outsider, home_page)
+
+    community.title = "Schuldhulp in de buurt"
+    community.save_revision().publish()
+    assert "Schuldhulp in de buurt" in home_as(client, outsider, home_page)
+
+
+def test_latest_activity_links_to_the_post_in_its_community(client, home_page, community, member, facilitator):
+    post = ask(member, community, title="Wie heeft ervaring met huisbezoeken?")
+    page = home_as(client, member, home_page)
+    assert f'href="{post.get_url()}">Wie heeft ervaring met huisbezoeken?</a>' in page
+    assert f"· {community.title} ·" in page
+
+    services.post_set_hidden(moderator=facilitator, post=post, hidden=True, reason="dubbel")
+    assert "Wie heeft ervaring met huisbezoeken?" not in home_as(client, member, home_page)
