@@ -138,3 +138,12 @@ def test_members_download_the_documents_of_their_private_framework(client, priva
     response = client.get(private_document.url)
 
     assert response.status_code == 200
+
+
+def test_the_community_page_links_its_published_framework_only(client, community, framework, member):
+    client.force_login(member)
+    assert f'href="{framework.url}"' in client.get(community.url).content.decode()
+
+    framework.unpublish()
+
+    assert f'href="{framework.url}"' not in client.get(community.url).content.decode()
