@@ -340,7 +340,9 @@ def post_thread(*, user, post: Post, activity: dict | None = None) -> dict:
     if activity is None:
         activity = thread_activity(user=user, post=post)
     accepted = next((a for a in answers if a.pk == post.accepted_answer_id), None)
-    return {"answers": answers, "accepted": accepted, **activity}
+    # The heading counts answers to the post; replies sit under the answer they react to.
+    answer_total = sum(1 for a in answers if a.level == 0)
+    return {"answers": answers, "accepted": accepted, "answer_total": answer_total, **activity}
 
 
 def moderation_queue(community):

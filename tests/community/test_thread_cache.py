@@ -173,3 +173,12 @@ def test_forms_in_a_shared_thread_carry_the_readers_own_csrf_token(question, col
 
     assert response.status_code == 302  # accepted; a token of someone else's session would be a 403
     assert reply.helpful_votes.filter(user=colleague).exists()
+
+
+def test_the_heading_counts_answers_not_the_replies_under_them(question, member, outsider):
+    first = question.answers.get()
+    answer(member, question, body="Dank, hoe lang duurde dat?", parent=first)
+
+    heading = re.search(r'<h2 id="answers-heading">([^<]*)</h2>', page_of(outsider, question)).group(1)
+
+    assert heading.strip() == "1 antwoord"
