@@ -94,6 +94,8 @@ def searchable_posts(*, user, kind: str | None = None, community=None, theme=Non
                      visible: Q | None = None):
     """Posts the user may read (the policy), narrowed by the filters, as a searchable queryset.
 
+    ``community`` is a CommunityPage or its id.
+
     Only index filter fields are used, so every backend can run it: the policy as a condition on
     community ids (``policies.visible_posts_filter``; pass it as ``visible`` when it is already
     known), and for a theme the ids of that one theme's posts.
@@ -102,7 +104,7 @@ def searchable_posts(*, user, kind: str | None = None, community=None, theme=Non
     if kind:
         posts = posts.filter(kind=kind)
     if community is not None:
-        posts = posts.filter(community_id=community.pk)
+        posts = posts.filter(community_id=getattr(community, "pk", community))
     if theme is not None:
         posts = posts.filter(pk__in=_theme_post_ids(theme))
     if solved is not None:
@@ -116,7 +118,7 @@ def searchable_answers(*, user, community=None, theme=None, visible_through_post
         visible_through_post = policies.visible_posts_filter(user, prefix="post__")
     answers = SearchableAnswer.objects.filter(visible_through_post, is_public=True, is_removed=False)
     if community is not None:
-        answers = answers.filter(post__community_id=community.pk)
+        answers = answers.filter(post__community_id=getattr(community, "pk", community))
     if theme is not None:
         answers = answers.filter(post_id__in=_theme_post_ids(theme))
     return answers

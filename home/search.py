@@ -7,9 +7,16 @@ here pages are ``live().public()`` *and* inside communities the searcher may kno
 
 Relevance scores of different models are not comparable (SQLite's BM25 is lower-is-better,
 PostgreSQL's ts_rank higher-is-better, Elasticsearch has its own scale), so the "all types" list
-merges the per-type rankings with reciprocal rank fusion: an item's score is the sum over lists of
-1 / (RRF_K + its rank there). That needs only the order of each list, works on every backend, and
-keeps a fixed number of queries per page: one count and at most one result query per type.
+merges the per-model rankings with reciprocal rank fusion: an item's score is the sum over lists of
+1 / (RRF_K + its rank there). That needs only the order of each list and works on every backend.
+Questions and practice stories are one list (one model, one index: their scores compare).
+
+Queries per page are fixed, whatever the number of matches: on the database backends one query
+per list fetches the ranked rows up to the end of the page *and* counts every match of each type
+(``COUNT(*) OVER ()``), and one more loads the page's posts whole. Posts and answers are ranked as
+narrow rows, because the window count has to hold every match. The ranking itself still scores
+every match (ts_rank / BM25 have no index that yields the best k first); a search backend such as
+OpenSearch is the answer when that grows too large (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
-from django.utils.html import strip_tags
+from django.forms.utils import flatatt
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -56,17 +66,38 @@ def _framework_model():
     return learning_models.FrameworkPage
 
 
+class _QuickSelect(forms.Select):
+    """A ``<select>`` rendered in Python, the same markup as Django's.
+
+    Django renders every ``<option>`` through its own template include; for the list of communities
+    that cost more than running the search's ranking query (measured: 20-40 ms per page).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = [
+            format_html('<option value="{}"{}>{}</option>', option["value"],
+                        mark_safe(" selected") if option["selected"] else "", option["label"])  # noqa: S308
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        ]
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
+                           mark_safe("".join(options)))  # noqa: S308 - each option built by format_html
+
+
 class SearchForm(forms.Form):
     """The search form's GET parameters. Invalid filters are ignored, never an error page."""
 
     q = forms.CharField(label=_("Zoek op"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    soort = forms.ChoiceField(label=_("Soort"), required=False, choices=[("", _("Alles"))] + list(TYPES.items()))
-    gemeenschap = forms.ModelChoiceField(
-        label=_("Gemeenschap"), required=False, queryset=CommunityPage.objects.none(), empty_label=_("Alle gemeenschappen")
-    )
+    soort = forms.ChoiceField(label=_("Soort"), required=False, choices=[("", _("Alles"))] + list(TYPES.items()),
+                              widget=_QuickSelect)
+    # Plain (id, title) choices: model instances of 50 communities cost more than the search itself.
+    gemeenschap = forms.TypedChoiceField(label=_("Gemeenschap"), required=False, coerce=int, empty_value=None,
+                                         widget=_QuickSelect)
     thema = forms.ModelChoiceField(label=_("Thema"), required=False, queryset=Theme.objects.none(),
-                                   empty_label=_("Alle thema's"))
-    status = forms.ChoiceField(label=_("Status van de vraag"), required=False, choices=STATUS_CHOICES)
+                                   empty_label=_("Alle thema's"), widget=_QuickSelect)
+    status = forms.ChoiceField(label=_("Status van de vraag"), required=False, choices=STATUS_CHOICES,
+                               widget=_QuickSelect)
 
     def __init__(self, data, *, user):
         # An id that is no plain number of sane size is dropped before the form looks it up
@@ -77,13 +108,13 @@ class SearchForm(forms.Form):
             data.pop("gemeenschap")
         super().__init__(data)
         # Only communities whose posts the user may read are offered (and accepted) as a filter.
-        readable = policies.readable_communities(user).filter(live=True).order_by("title")
-        self.fields["gemeenschap"].queryset = readable
+        readable = policies.readable_community_ids(user)
+        self.fields["gemeenschap"].choices = [("", _("Alle gemeenschappen"))] + list(
+            CommunityPage.objects.filter(pk__in=readable).order_by("title").values_list("pk", "title")
+        )
         community_id = (data or {}).get("gemeenschap")
         if community_id and str(community_id).isascii() and str(community_id).isdecimal() and len(str(community_id)) < 19:
-            self.fields["thema"].queryset = Theme.objects.filter(
-                community_id=int(community_id), community__in=readable.values("pk")
-            )
+            self.fields["thema"].queryset = Theme.objects.filter(community_id=int(community_id), community_id__in=readable)
         else:
             del self.fields["thema"]
 
@@ -117,19 +148,22 @@ def _visible_communities(user):
     return CommunityPage.objects.live().filter(policies.not_view_restricted()).visible_to(user)
 
 
-def _community_querysets(user, community):
+def _community_querysets(user, community_id):
     qs = CommunityPage.objects.filter(pk__in=_visible_communities(user).values("pk"))
-    if community is not None:
-        qs = qs.filter(pk=community.pk)
+    if community_id is not None:
+        qs = qs.filter(pk=community_id)
     return qs
 
 
-def _framework_queryset(user, community):
-    """Frameworks whose community the user may know exists (a framework is its community's child)."""
+def _framework_queryset(user, community_id):
+    """Frameworks whose community the user may know exists (a framework is its community's child).
+
+    Each carries its community's title (``community_title``) for the result's context line.
+    """
     framework_model = _framework_model()
     communities = _visible_communities(user)
-    if community is not None:
-        communities = communities.filter(pk=community.pk)
+    if community_id is not None:
+        communities = communities.filter(pk=community_id)
     ids = (
         framework_model.objects.live()
         .filter(policies.not_view_restricted())
@@ -137,45 +171,176 @@ def _framework_queryset(user, community):
         .filter(parent_path__in=communities.values("path"))
         .values("pk")
     )
-    return framework_model.objects.filter(pk__in=ids)
+    parent_title = CommunityPage.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    ).values("title")[:1]
+    return framework_model.objects.filter(pk__in=ids).annotate(community_title=Subquery(parent_title))
 
 
-def _querysets(*, user, kind_filter, community, theme, solved):
-    """``{type: queryset}`` of the types the filters leave in play."""
+@dataclass
+class _Source:
+    """One ranked list of the "all types" fusion: a searchable queryset and the types its rows are.
+
+    Questions and practice stories are one list: the same model in the same index, so their scores
+    are comparable and one query ranks both (and counts both, see ``_with_counts``).
+    """
+
+    queryset: object
+    types: tuple  # the TYPES keys this list's rows can be
+    relevance: bool = True
+
+    def type_of(self, obj) -> str:
+        if len(self.types) == 1:
+            return self.types[0]
+        return "vragen" if obj.kind == Post.Kind.QUESTION else "verhalen"
+
+
+def _sources(*, user, kind_filter, community_id, theme, solved) -> list[_Source]:
+    """The lists the filters leave in play, each over what the user may see."""
 
     def wanted(kind):
         return not kind_filter or kind_filter == kind
 
-    post_filters = {"community": community, "theme": theme}
-    result = {}
-    # Only the types in play are built: each costs a count query, and the policy's condition one more.
-    visible = policies.visible_posts_filter(user) if wanted("vragen") or wanted("verhalen") else None
-    if wanted("vragen"):
-        result["vragen"] = post_search.searchable_posts(
-            user=user, kind=Post.Kind.QUESTION, solved=solved, visible=visible, **post_filters
-        ).select_related("community", "author__profile")
-    if solved is None and wanted("verhalen"):
-        result["verhalen"] = post_search.searchable_posts(
-            user=user, kind=Post.Kind.STORY, visible=visible, **post_filters
-        ).select_related("community", "author__profile")
+    post_filters = {"community": community_id, "theme": theme}
+    sources = []
+    post_types = tuple(t for t in ("vragen", "verhalen") if wanted(t) and (t == "vragen" or solved is None))
+    if post_types:
+        kind = {("vragen",): Post.Kind.QUESTION, ("verhalen",): Post.Kind.STORY}.get(post_types)
+        posts = post_search.searchable_posts(user=user, kind=kind, solved=solved, **post_filters)
+        sources.append(_Source(posts.only("pk", "kind"), post_types))
     if solved is None and wanted("antwoorden"):
         # Newest first, not by relevance: see community.search.search_answers.
-        result["antwoorden"] = post_search.searchable_answers(user=user, **post_filters).select_related(
-            "post__community", "user__profile"
-        ).order_by("-id")
+        answers = post_search.searchable_answers(user=user, **post_filters)
+        answers = answers.select_related(None).only("pk", "post_id", "body_html", "submit_date")
+        sources.append(_Source(answers.order_by("-id"), ("antwoorden",), False))
     if theme is None and solved is None:
         if wanted("gemeenschappen"):
-            result["gemeenschappen"] = _community_querysets(user, community)
+            sources.append(_Source(_community_querysets(user, community_id), ("gemeenschappen",)))
         if wanted("kaders"):
-            result["kaders"] = _framework_queryset(user, community)
+            sources.append(_Source(_framework_queryset(user, community_id), ("kaders",)))
         case_story_model = _case_story_model()
-        if case_story_model is not None and community is None and wanted("casusverhalen"):
+        if case_story_model is not None and community_id is None and wanted("casusverhalen"):
             public = case_story_model.objects.live().filter(policies.not_view_restricted())
-            result["casusverhalen"] = case_story_model.objects.filter(pk__in=public.values("pk"))
-    return result
+            sources.append(_Source(case_story_model.objects.filter(pk__in=public.values("pk")), ("casusverhalen",)))
+    return sources
 
 
 # -- running it ------------------------------------------------------------------------------
+
+
+def _counts_come_with_rows(backend) -> bool:
+    """Whether the backend runs the queryset's own SQL, so a window count in it counts every match.
+
+    The database backends (PostgreSQL, SQLite, MySQL) filter the queryset itself; Elasticsearch and
+    OpenSearch rank elsewhere and load only the page's rows, where a window would count just those.
+    """
+    return type(backend).__module__.startswith("modelsearch.backends.database")
+
+
+def _with_counts(source: _Source):
+    """The source's queryset with each type's number of matches on every row (``_n_<type>``).
+
+    ``COUNT(*) OVER ()`` is computed after the search's WHERE and before its LIMIT, so the one query
+    that fetches the ranked rows also counts all matches: no separate count query per type.
+    """
+    if len(source.types) == 1:
+        return source.queryset.annotate(**{f"_n_{source.types[0]}": Window(Count("pk"))})
+    kinds = {"vragen": Post.Kind.QUESTION, "verhalen": Post.Kind.STORY}
+    return source.queryset.annotate(**{
+        f"_n_{t}": Window(Count("pk", filter=Q(kind=kinds[t]))) for t in source.types
+    })
+
+
+class _Ranked:
+    """A source's search results that know their counts after fetching one slice.
+
+    ``rows(start, stop)`` runs one query; the counts come with the rows (database backends), or
+    from one count query per type (other backends). With no rows and ``start > 0`` the counts are
+    unknown from the rows, and are asked for separately (a page number past the end).
+    """
+
+    def __init__(self, *, backend, query, source: _Source):
+        self.source = source
+        self.windowed = _counts_come_with_rows(backend)
+        queryset = _with_counts(source) if self.windowed else source.queryset
+        self.results = backend.search(query, queryset, operator="and", order_by_relevance=source.relevance)
+        self.counts = None
+        self._backend, self._query = backend, query
+        self._slice = None
+
+    def rows(self, start, stop) -> list:
+        if self._slice is not None and self._slice[0] == start and self._slice[1] >= stop:
+            return self._slice[2][: stop - start]
+        rows = list(self.results[start:stop])
+        self._slice = (start, stop, rows)
+        if self.counts is None:
+            if self.windowed and (rows or start == 0):
+                self.counts = {t: getattr(rows[0], f"_n_{t}") if rows else 0 for t in self.source.types}
+            else:
+                self.counts = self._count_separately()
+        return rows
+
+    def _count_separately(self) -> dict:
+        if len(self.source.types) == 1:
+            return {self.source.types[0]: self.results.count()}
+        counts = {}
+        for t, kind in (("vragen", Post.Kind.QUESTION), ("verhalen", Post.Kind.STORY)):
+            qs = self.source.queryset.filter(kind=kind)
+            counts[t] = self._backend.search(self._query, qs, operator="and", order_by_relevance=False).count()
+        return counts
+
+
+class _OneType:
+    """The rows of one type for Django's Paginator: the count is known from the first fetch."""
+
+    def __init__(self, ranked: _Ranked, kind: str):
+        self.ranked, self.kind = ranked, kind
+
+    def count(self):
+        return self.ranked.counts[self.kind]
+
+    def __getitem__(self, key):
+        return self.ranked.rows(key.start or 0, key.stop)
+
+
+def _page_number(raw) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
+
+
+def _loaded(objects) -> list:
+    """``(type, object)`` of the page, the posts loaded whole (one query).
+
+    Posts are ranked and counted as bare ids and answers with only what their result shows: a
+    window count over thousands of full rows costs more than the ranking itself (measured on
+    PostgreSQL, "gemeente" at scale 1: 160 ms against 45 ms). The page's posts, and the posts its
+    answers belong to, then come in one query.
+    """
+    post_ids = {obj.pk for kind, obj in objects if kind in ("vragen", "verhalen")}
+    post_ids |= {obj.post_id for kind, obj in objects if kind == "antwoorden"}
+    posts = Post.objects.select_related("community").in_bulk(post_ids) if post_ids else {}
+    result = []
+    for kind, obj in objects:
+        if kind in ("vragen", "verhalen"):
+            obj = posts.get(obj.pk)
+        elif kind == "antwoorden":
+            post = posts.get(obj.post_id)
+            if post is not None:
+                obj.post = post
+            obj = obj if post is not None else None
+        if obj is not None:  # None: deleted between the two queries
+            result.append((kind, obj))
+    return result
+
+
+def _count(outcome: Outcome, ranked: list[_Ranked]) -> None:
+    counts = {t: n for item in ranked for t, n in item.counts.items()}
+    outcome.counts = {t: counts[t] for t in TYPES if t in counts}
+    outcome.total = sum(outcome.counts.values())
+    outcome.tabs = [(kind, label, outcome.counts[kind]) for kind, label in TYPES.items() if kind in outcome.counts]
 
 
 def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
@@ -187,37 +352,40 @@ def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
         return outcome
     status = form.value("status")
     solved = {"opgelost": True, "onopgelost": False}.get(status or "")
-    querysets = _querysets(
-        user=user, kind_filter=outcome.active_type, community=form.value("gemeenschap"),
+    sources = _sources(
+        user=user, kind_filter=outcome.active_type, community_id=form.value("gemeenschap"),
         theme=form.value("thema"), solved=solved,
     )
     backend = post_search._backend()
-    searches = {
-        kind: backend.search(query, qs, operator="and", order_by_relevance=kind != "antwoorden")
-        for kind, qs in querysets.items()
-    }
-    outcome.counts = {kind: results.count() for kind, results in searches.items()}
-    outcome.total = sum(outcome.counts.values())
-    outcome.tabs = [(kind, label, outcome.counts[kind]) for kind, label in TYPES.items() if kind in outcome.counts]
+    ranked = [_Ranked(backend=backend, query=query, source=source) for source in sources]
 
     if outcome.active_type:
-        results = searches.get(outcome.active_type)
-        if results is None:
+        # The filter leaves at most one source, holding only the active type.
+        if not ranked:
             return outcome
-        outcome.page_obj = Paginator(results, PER_PAGE).get_page(page_number)
+        only = ranked[0]
+        start = (_page_number(page_number) - 1) * PER_PAGE
+        only.rows(start, start + PER_PAGE)  # one query: the page's rows and the count
+        _count(outcome, ranked)
+        outcome.page_obj = Paginator(_OneType(only, outcome.active_type), PER_PAGE).get_page(page_number)
         objects = [(outcome.active_type, obj) for obj in outcome.page_obj.object_list]
     else:
+        # Every list is fetched from its start to the end of the requested page (one query each,
+        # counts included), then merged by reciprocal rank fusion.
+        guess = min(_page_number(page_number), ALL_TYPES_MAX_PAGES) * PER_PAGE
+        for item in ranked:
+            item.rows(0, guess)
+        _count(outcome, ranked)
         max_items = PER_PAGE * ALL_TYPES_MAX_PAGES
         outcome.page_obj = Paginator(range(min(outcome.total, max_items)), PER_PAGE).get_page(page_number)
         stop = outcome.page_obj.number * PER_PAGE
         fused = []
-        for kind, results in searches.items():
-            if outcome.counts[kind]:
-                for rank, obj in enumerate(results[:stop]):
-                    fused.append((1.0 / (RRF_K + rank), kind, obj))
-        fused.sort(key=lambda item: item[0], reverse=True)
+        for item in ranked:
+            for rank, obj in enumerate(item.rows(0, stop)):  # fetched above unless the page number was odd
+                fused.append((1.0 / (RRF_K + rank), item.source.type_of(obj), obj))
+        fused.sort(key=lambda entry: entry[0], reverse=True)
         objects = [(kind, obj) for _score, kind, obj in fused[stop - PER_PAGE : stop]]
-    outcome.hits = _hits(objects, query=query, request=request)
+    outcome.hits = _hits(_loaded(objects), query=query, request=request)
     for hit in outcome.hits:
         hit.kind_label = TYPES[hit.kind]
     return outcome
@@ -249,11 +417,6 @@ def _stream_text(value) -> str:
 
 
 def _hits(objects, *, query, request) -> list[post_search.Hit]:
-    frameworks = [obj for kind, obj in objects if kind == "kaders"]
-    parents = {}
-    if frameworks:
-        paths = {obj.path[: -Page.steplen] for obj in frameworks}
-        parents = {c.path: c for c in CommunityPage.objects.filter(path__in=paths)}
     hits = []
     for kind, obj in objects:
         if kind in ("vragen", "verhalen"):
@@ -276,11 +439,10 @@ def _hits(objects, *, query, request) -> list[post_search.Hit]:
                 snippet=post_search.highlight(f"{obj.summary} {strip_tags(obj.description)}", query), obj=obj,
             ))
         elif kind == "kaders":
-            community = parents.get(obj.path[: -Page.steplen])
             hits.append(post_search.Hit(
                 kind=kind, title=obj.title, url=obj.get_url(request),
                 snippet=post_search.highlight(_stream_text(obj.body), query),
-                context=community.title if community else "", obj=obj,
+                context=getattr(obj, "community_title", None) or "", obj=obj,
             ))
         else:
             text = f"{getattr(obj, 'summary', '')} {_stream_text(getattr(obj, 'body', ''))}"
