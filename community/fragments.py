@@ -9,6 +9,7 @@ in the cache under a key made of everything it depends on:
 - the post and its **thread generation**, a value renewed whenever anything shown in the thread
   changes: an answer written, edited, hidden or deleted, a helpful vote, an accepted answer, the
   post saved (``forget_thread``: at once and after the commit, as ``selectors.forget_people``);
+  and the post's accepted answer, because the view reads the post row before the generation;
 - the **people generation** (names and organisations shown with each answer);
 - the community's URL (every form posts to it) and the active language;
 - the viewer's **class** for this thread: signed in or not, may answer, may accept, may moderate;
@@ -65,7 +66,9 @@ def forget_thread(post_id: int | None) -> None:
 def thread_key(*, post, page_url: str, people_generation: str, viewer: tuple) -> str:
     raw = "|".join(
         str(part)
-        for part in (post.pk, thread_generation(post.pk), people_generation, page_url, get_language(), *viewer)
+        # The post row was read before the generation: its accepted answer goes in the key itself.
+        for part in (post.pk, thread_generation(post.pk), post.accepted_answer_id, people_generation, page_url,
+                     get_language(), *viewer)
     )
     return "community:thread:" + hashlib.sha256(raw.encode()).hexdigest()
 

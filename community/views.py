@@ -300,6 +300,8 @@ def _thread_html(request, community, post, perms) -> str:
         user.is_authenticated, perms["can_answer"], perms["can_accept"], perms["can_moderate"],
         user.pk if any(activity.values()) else 0,  # did something here: a copy of their own
     )
+    if viewer[-1]:  # their copy shows what they did (a report renews no thread generation)
+        viewer += tuple(tuple(sorted(activity[name])) for name in ("own_answer_ids", "voted_ids", "flagged_ids"))
     page_url = community.url
     key = fragments.thread_key(
         post=post, page_url=page_url, people_generation=selectors.people_generation(), viewer=viewer

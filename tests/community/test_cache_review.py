@@ -1,0 +1,68 @@
+"""Review of the member-page caches (issue 8): what a reader sees right after a change, or another's view.
+
+Each test first makes someone render (and so store) the cached part, then changes something through
+a door that does not go through the obvious signal, and checks what the next reader sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from community import services
+from community.models import Post
+from tests.community.conftest import answer, ask, join
+from tests.factories import UserFactory
+
+
+def page(user, url):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def thread_of(html):
+    start = html.index('<section aria-labelledby="answers-heading"')
+    return html[start:html.index("</section>", start)]
+
+
+@pytest.fixture
+def question(community, member, facilitator):
+    post = ask(member, community, title="Hoe bereik je inwoners die hun post niet openen?")
+    answer(facilitator, post, body="Ga langs met de wijkagent.")
+    answer(facilitator, post, body="Of stuur een kaartje.")
+    return post
+
+
+def test_a_report_shows_to_a_reader_who_already_had_a_thread_of_their_own(question, community):
+    """A reader who voted has their own copy; reporting another answer must still show as reported."""
+    colleague = join(UserFactory(username="colleague"), community).user
+    first, second = question.answers.order_by("pk")
+    services.answer_vote(user=colleague, answer=first, post=question)
+    assert "Gemeld" not in thread_of(page(colleague, question.get_url()))  # their own copy is stored
+
+    services.answer_flag(user=colleague, answer=second, post=question, reason="Klopt niet")
+
+    assert "Gemeld" in thread_of(page(colleague, question.get_url()))
+
+
+def test_an_answer_accepted_while_a_reader_renders_is_not_stored_as_unaccepted(question, member, community, rf):
+    """The post row is read before the thread's generation: a copy made from an old row must not outlive it."""
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from community import views
+
+    reader = join(UserFactory(username="reader"), community).user
+    reply = question.answers.order_by("pk").first()
+    stale_post = Post.objects.get(pk=question.pk)  # the reader's request loaded the post ...
+    services.answer_accept(user=member, post=question, answer=reply)  # ... then the accept committed
+
+    request = rf.get(question.get_url())
+    request.user, request.session = reader, SessionStore()
+    perms = {"can_answer": True, "can_accept": False, "can_moderate": False}
+    views._thread_html(request, community, stale_post, perms)  # and rendered the thread from its old row
+
+    assert "Geaccepteerd antwoord" in thread_of(page(reader, question.get_url()))
