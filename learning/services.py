@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import policies as community_policies
+from community import policies as community_policies, selectors as community_selectors
 from community.models import CommunityPage, Membership, NotificationKind, Post, Theme
 from community.services_notify import announce, notify_person
 from learning import policies
@@ -317,6 +317,8 @@ def _sync_themes(framework, community) -> None:
     for theme, name, slug in renamed:
         theme.name, theme.slug = name, slug
         Theme.objects.filter(pk=theme.pk).update(name=name, slug=slug)
+    if renamed:  # update() sends no post_save: the cached post lists show theme names (receivers_lists)
+        community_selectors.forget_posts(community.pk)
 
     FrameworkTheme.objects.filter(framework=framework).exclude(theme_id__in=claimed).delete()
     for block_id, theme, name, slug, description in targets:

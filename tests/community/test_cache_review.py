@@ -66,3 +66,21 @@ def test_an_answer_accepted_while_a_reader_renders_is_not_stored_as_unaccepted(q
     views._thread_html(request, community, stale_post, perms)  # and rendered the thread from its old row
 
     assert "Geaccepteerd antwoord" in thread_of(page(reader, question.get_url()))
+
+
+def test_a_theme_renamed_in_the_framework_shows_in_the_cached_post_list(community, member):
+    """Publishing a framework renames a theme with update() (no post_save on Theme)."""
+    from community.models import Theme
+    from tests.factories import FrameworkPageFactory
+    from tests.learning.builders import body, publish, theme
+
+    framework = FrameworkPageFactory(parent=community)
+    block = "40000000-0000-0000-0000-000000000001"
+    publish(framework, body(themes=[theme("Vroegsignalering", id=block)]))
+    ask(member, community, themes=[Theme.objects.get(community=community)])
+    assert "Vroegsignalering" in page(member, community.url)
+
+    publish(framework, body(themes=[theme("Vroeg signaleren", id=block)]))
+
+    html = page(member, community.url)
+    assert "Vroeg signaleren" in html and "Vroegsignalering" not in html
