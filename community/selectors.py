@@ -55,6 +55,8 @@ class CommunityCard:
     _get_site_root_paths = Page._get_site_root_paths
     _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
 
+    live = True  # community_cards lists live communities only (policies.can_read_posts asks)
+
     def __init__(self, pk, title, summary, visibility, url_path, *, root_paths, member_count):
         self.pk = self.id = pk
         self.title, self.summary, self.visibility, self.url_path = title, summary, visibility, url_path
@@ -148,6 +150,7 @@ FILTERS = {
 
 POSTS_GENERATION_KEY = "community:posts-generation:{community_id}"
 ALL_POSTS_GENERATION_KEY = "community:posts-generation:all"
+LATEST_GENERATION_KEY = "community:latest-generation"
 
 
 def _new_posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
@@ -177,12 +180,25 @@ def posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
     return f"{value[0]}.{everything}", value[1]
 
 
+def latest_generation() -> str:
+    """Changes whenever any community's post lists change (forget_posts): the home page's cached
+    latest activity, which spans communities, is keyed on it."""
+    generation = cache.get(LATEST_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(LATEST_GENERATION_KEY, generation, None):
+            generation = cache.get(LATEST_GENERATION_KEY, generation)
+    return generation
+
+
 def forget_posts(community_id: int | None) -> None:
     """Cached post lists of this community (None: of every community) are outdated.
 
     Now (later reads in this transaction) and after the commit, with the hidden posts' authors
     read again then: a request that read meanwhile saw the old rows.
     """
+    cache.set(LATEST_GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(LATEST_GENERATION_KEY, uuid.uuid4().hex, None))
     if community_id is None:
         cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None)
         transaction.on_commit(lambda: cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None))

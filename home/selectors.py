@@ -2,6 +2,8 @@
 
 import hashlib
 
+from django.utils.functional import SimpleLazyObject
+
 from community import policies, selectors as community_selectors
 from community.models import Post
 
@@ -9,10 +11,30 @@ from community.models import Post
 def home_context(*, user) -> dict:
     cards = community_selectors.community_cards(user=user)
     mine = set(policies.memberships(user))
+    my_communities = [c for c in cards if c.pk in mine and policies.is_member(user, c)]
+    joinable = [c for c in cards if c.pk not in mine]
+    # The latest activity is what is not hidden in the communities whose posts the visitor may
+    # read: everyone who may read the same communities shares its cached HTML (home_page.html).
+    readable = [c for c in cards if policies.can_read_posts(user, c)]
+    return {
+        "my_communities": my_communities,
+        "joinable_communities": joinable,
+        "cards_key": _key([c.key() for c in my_communities], [c.key() for c in joinable]),
+        "latest_key": _key(
+            [c.key() for c in readable], community_selectors.latest_generation(),
+            community_selectors.people_generation(),
+        ),
+        "latest_activity": SimpleLazyObject(lambda: latest_activity(user=user, cards=cards)),
+    }
+
+
+def latest_activity(*, user, cards) -> list[dict]:
+    """Latest questions and stories the visitor may read, most recently active first.
+
+    Only the columns the list shows; the community (title, URL) comes from its card.
+    """
     by_id = {card.pk: card for card in cards}
-    # Latest questions and stories the visitor may read, most recently active first: only the
-    # columns the list shows; the community (title, URL) comes from its card.
-    latest = list(
+    latest = (
         Post.objects.visible_to(user).filter(is_hidden=False)
         .select_related("author__profile")
         .only("pk", "community_id", "kind", "title", "slug", "last_activity_at",
@@ -24,18 +46,9 @@ def home_context(*, user) -> dict:
         card = by_id.get(post.community_id)
         if card is not None:  # a readable community is always a visible one (policies)
             activity.append({"post": post, "url": post.url_in(card.url), "community": card})
-    my_communities = [c for c in cards if c.pk in mine and policies.is_member(user, c)]
-    joinable = [c for c in cards if c.pk not in mine]
-    return {
-        "my_communities": my_communities,
-        "joinable_communities": joinable,
-        "cards_key": _cards_key(my_communities, joinable),
-        "latest_activity": activity,
-    }
+    return activity
 
 
-def _cards_key(mine, joinable) -> str:
-    """The card lists as data: their cached HTML (home_page.html) is shared by everyone who gets
-    the same lists, and a change in anything a card shows makes a new key."""
-    raw = repr(([c.key() for c in mine], [c.key() for c in joinable]))
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _key(*parts) -> str:
+    """What a cached part of the home page shows, as a key: anything shown that changes makes a new one."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -52,3 +52,38 @@ def test_latest_activity_links_to_the_post_in_its_community(client, home_page, c
 
     services.post_set_hidden(moderator=facilitator, post=post, hidden=True, reason="dubbel")
     assert "Wie heeft ervaring met huisbezoeken?" not in home_as(client, member, home_page)
+
+
+def test_latest_activity_shows_a_new_question_and_an_answered_one_first(client, home_page, community, member, facilitator):
+    older = ask(member, community, title="Een oudere vraag over de wijk")
+    assert "Een oudere vraag over de wijk" in home_as(client, member, home_page)
+
+    ask(facilitator, community, title="Een nieuwe vraag over de wijk")
+    page = home_as(client, member, home_page)
+    assert page.index("Een nieuwe vraag over de wijk") < page.index("Een oudere vraag over de wijk")
+
+    services.answer_create(author=facilitator, post=older, body="Ja, zeker.")
+    page = home_as(client, member, home_page)
+    assert page.index("Een oudere vraag over de wijk") < page.index("Een nieuwe vraag over de wijk")
+
+
+def test_latest_activity_of_a_closed_community_shows_to_members_only(
+    client, home_page, community_factory, member, outsider
+):
+    closed = community_factory(title="Besloten werkplaats", visibility="closed")
+    join(member, closed)
+    ask(member, closed, title="Een vraag in de besloten werkplaats")
+
+    assert "Een vraag in de besloten werkplaats" in home_as(client, member, home_page)
+    assert "Een vraag in de besloten werkplaats" not in home_as(client, outsider, home_page)
+    assert "Een vraag in de besloten werkplaats" not in home_as(client, None, home_page)
+
+
+def test_latest_activity_shows_a_new_author_name(client, home_page, community, member, outsider):
+    ask(member, community)
+    assert "Marieke de Vries" not in home_as(client, outsider, home_page)
+
+    member.profile.display_name = "Marieke de Vries"
+    member.profile.save()
+
+    assert "Marieke de Vries" in home_as(client, outsider, home_page)
