@@ -84,3 +84,27 @@ def test_a_theme_renamed_in_the_framework_shows_in_the_cached_post_list(communit
 
     html = page(member, community.url)
     assert "Vroeg signaleren" in html and "Vroegsignalering" not in html
+
+
+def test_after_restoring_a_backup_readers_see_the_restored_database(community, member, question, monkeypatch,
+                                                                   tmp_path):
+    """A restore changes every row without a signal; cached copies of the old rows must not be served."""
+    from django.core.management import call_command
+
+    from home.management.commands import restore_db
+
+    other = join(UserFactory(username="other"), community).user
+    assert "Hoe bereik je inwoners" in page(other, community.url)
+    assert "Ga langs met de wijkagent." in page(other, question.get_url())
+
+    def restore_older_backup(connection, source):  # what pg_restore or SQLite's backup API leave behind
+        Post.objects.filter(pk=question.pk).update(title="Titel uit de backup")
+        question.answers.filter(comment="Ga langs met de wijkagent.").update(body_html="<p>Uit de backup.</p>")
+
+    monkeypatch.setattr(restore_db, "restore", restore_older_backup)
+    backup = tmp_path / "koffietafel.backup"
+    backup.write_bytes(b"")
+    call_command("restore_db", str(backup), stdout=__import__("io").StringIO())
+
+    assert "Titel uit de backup" in page(other, community.url)
+    assert "Uit de backup." in page(other, question.get_url())
