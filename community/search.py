@@ -185,7 +185,8 @@ def highlight(text: str, query: str, *, length: int = 240) -> SafeString:
         first = pattern.search(text)
         if first and first.start() > length // 3:
             start = text.rfind(" ", 0, first.start() - length // 3) + 1
-    window = Truncator(text[start:]).chars(length)
+    # Truncator normalises and walks all it is given: give it no more than the window can use.
+    window = Truncator(text[start : start + 2 * length]).chars(length)
     prefix = "…" if start > 0 else ""
     if pattern is None:
         return mark_safe(prefix + escape(window))  # noqa: S308 - escaped

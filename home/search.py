@@ -148,20 +148,20 @@ def _visible_communities(user):
     return CommunityPage.objects.live().filter(policies.not_view_restricted()).visible_to(user)
 
 
-def _community_querysets(user, community_id):
-    qs = CommunityPage.objects.filter(pk__in=_visible_communities(user).values("pk"))
+def _community_querysets(visible, community_id):
+    qs = CommunityPage.objects.filter(pk__in=visible.values("pk"))
     if community_id is not None:
         qs = qs.filter(pk=community_id)
     return qs
 
 
-def _framework_queryset(user, community_id):
+def _framework_queryset(visible, community_id):
     """Frameworks whose community the user may know exists (a framework is its community's child).
 
     Each carries its community's title (``community_title``) for the result's context line.
     """
     framework_model = _framework_model()
-    communities = _visible_communities(user)
+    communities = visible
     if community_id is not None:
         communities = communities.filter(pk=community_id)
     ids = (
@@ -214,10 +214,11 @@ def _sources(*, user, kind_filter, community_id, theme, solved) -> list[_Source]
         answers = answers.select_related(None).only("pk", "post_id", "body_html", "submit_date")
         sources.append(_Source(answers.order_by("-id"), ("antwoorden",), False))
     if theme is None and solved is None:
+        visible = _visible_communities(user)
         if wanted("gemeenschappen"):
-            sources.append(_Source(_community_querysets(user, community_id), ("gemeenschappen",)))
+            sources.append(_Source(_community_querysets(visible, community_id), ("gemeenschappen",)))
         if wanted("kaders"):
-            sources.append(_Source(_framework_queryset(user, community_id), ("kaders",)))
+            sources.append(_Source(_framework_queryset(visible, community_id), ("kaders",)))
         case_story_model = _case_story_model()
         if case_story_model is not None and community_id is None and wanted("casusverhalen"):
             public = case_story_model.objects.live().filter(policies.not_view_restricted())
@@ -322,6 +323,9 @@ def _loaded(objects) -> list:
     post_ids = {obj.pk for kind, obj in objects if kind in ("vragen", "verhalen")}
     post_ids |= {obj.post_id for kind, obj in objects if kind == "antwoorden"}
     posts = Post.objects.select_related("community").in_bulk(post_ids) if post_ids else {}
+    shared = {}
+    for post in posts.values():  # one object per community, so its URL is worked out once (Post.get_url)
+        post.community = shared.setdefault(post.community_id, post.community)
     result = []
     for kind, obj in objects:
         if kind in ("vragen", "verhalen"):
