@@ -29,7 +29,7 @@ import hashlib
 import re
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
@@ -75,11 +75,12 @@ def thread_key(*, post, page_url: str, people_generation: str, viewer: tuple) ->
 
 def shared(request, key: str, render) -> str:
     """The fragment stored under ``key``, or ``render()`` stored there; with this viewer's CSRF token."""
-    entry = cache.get(key)
+    fragments = caches["fragments"]  # none without a cache every process shares (settings)
+    entry = fragments.get(key)
     if entry is None:
         placeholder = f"csrf-{uuid.uuid4().hex}"
         entry = (placeholder, CSRF_INPUT.sub(rf"\g<1>{placeholder}\g<2>", str(render())))
-        cache.set(key, entry, FRAGMENT_SECONDS)
+        fragments.set(key, entry, FRAGMENT_SECONDS)
     placeholder, content = entry
     if placeholder in content:
         content = content.replace(placeholder, get_token(request))

@@ -101,6 +101,16 @@ def superuser(db):
     return SuperuserFactory(username="admin")
 
 
+@pytest.fixture
+def page_cache_on(settings):
+    """The anonymous page cache as production switches it on (ANONYMOUS_PAGE_CACHE_SECONDS), in the same place."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+                      "koffietafel.page_cache.AnonymousPageCacheMiddleware")
+    settings.MIDDLEWARE = middleware
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Rate-limit counters and cached site data never leak from one test into the next."""

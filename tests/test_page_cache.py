@@ -23,12 +23,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-                      "koffietafel.page_cache.AnonymousPageCacheMiddleware")
-    settings.MIDDLEWARE = middleware
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 60
+def _page_cache_on(page_cache_on):
+    """Every test here runs with the anonymous page cache on (tests/conftest.py)."""
 
 
 def get(client, url):

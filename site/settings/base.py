@@ -241,6 +241,10 @@ KOFFIETAFEL_RATE_LIMITS = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+# Rendered fragments shared between readers (question threads, post lists, home page parts). They
+# are kept fresh by generations renewed in the process that made a change, so they must live where
+# every process reads: production without REDIS_URL (several workers) stores none (scale_out.py).
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Login throttling against credential stuffing: allauth's own rate limits (per IP and per

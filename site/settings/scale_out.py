@@ -38,6 +38,11 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     __all__ += ["CACHES", "SESSION_ENGINE"]
+else:
+    # Each gunicorn worker has its own local memory: a post hidden in one worker would stay in the
+    # others' cached threads and lists. Without a cache they all share, fragments are rendered anew.
+    CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    __all__ += ["CACHES"]
 
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:

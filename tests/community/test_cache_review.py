@@ -108,3 +108,58 @@ def test_after_restoring_a_backup_readers_see_the_restored_database(community, m
 
     assert "Titel uit de backup" in page(other, community.url)
     assert "Uit de backup." in page(other, question.get_url())
+
+
+# Production without REDIS_URL (docs/deployment.md: "gunicorn N workers", each with its own
+# local-memory cache): a change in one worker renews generations in that worker's cache only.
+PRODUCTION_WITHOUT_REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
+
+class Worker:
+    """One gunicorn worker's own local-memory default cache, swapped in while it serves."""
+
+    def __init__(self):
+        import threading
+        from collections import OrderedDict
+
+        self.store = (OrderedDict(), {}, threading.Lock())
+
+    def __enter__(self):
+        from django.core.cache import caches
+
+        cache = caches["default"]
+        self.saved = cache._cache, cache._expire_info, cache._lock
+        cache._cache, cache._expire_info, cache._lock = self.store
+
+    def __exit__(self, *exc):
+        from django.core.cache import caches
+
+        cache = caches["default"]
+        cache._cache, cache._expire_info, cache._lock = self.saved
+
+
+def test_without_a_shared_cache_another_worker_never_shows_what_a_facilitator_hid(question, facilitator, community):
+    from django.test import override_settings
+
+    reader = join(UserFactory(username="reader"), community).user
+    private = question.answers.get(comment="Ga langs met de wijkagent.")
+    with override_settings(CACHES=PRODUCTION_WITHOUT_REDIS):
+        one, other = Worker(), Worker()
+        with other:
+            assert "Ga langs met de wijkagent." in thread_of(page(reader, question.get_url()))
+            assert "Hoe bereik je inwoners" in page(reader, community.url)
+
+        with one:
+            services.answer_set_hidden(moderator=facilitator, answer=private, post=question, hidden=True,
+                                       reason="Privégegevens")
+        with other:
+            assert "Ga langs met de wijkagent." not in thread_of(page(reader, question.get_url()))
+
+        with one:
+            services.post_set_hidden(moderator=facilitator, post=question, hidden=True, reason="Privégegevens")
+        with other:
+            assert "Hoe bereik je inwoners" not in page(reader, community.url)

@@ -25,12 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-                      "koffietafel.page_cache.AnonymousPageCacheMiddleware")
-    settings.MIDDLEWARE = middleware
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 60
+def _page_cache_on(page_cache_on):
+    """Every test here runs with the anonymous page cache on (tests/conftest.py)."""
 
 
 def bearer(user) -> dict:
