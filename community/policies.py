@@ -11,7 +11,10 @@ admin) asks these functions or uses the querysets they build; nothing else decid
 Superusers (site administrators) see everything. Being staff alone gives no reading rights.
 
 A user's memberships are loaded once per user object and cached on it, so a page that asks the
-policy about many communities still runs one query.
+policy about many communities still runs one query. What the policy needs to know about every
+community (live, visibility, Wagtail view restriction) comes from the community catalogue
+(community/catalogue.py, cached and invalidated by signals), so deciding which communities a
+user may know or read runs no query at all.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Left, Length
 from wagtail.models import PageViewRestriction
 
+from . import catalogue
 from .models import CommunityPage, Membership, Visibility
 
 _CACHE_ATTR = "_koffietafel_memberships"
-_READABLE_IDS_ATTR = "_koffietafel_readable_community_ids"
 
 
 def _is_admin(user) -> bool:
@@ -43,9 +46,8 @@ def memberships(user) -> dict[int, Membership]:
 
 def forget_memberships(user) -> None:
     """Drop the cache after a membership changed within the same request."""
-    for attr in (_CACHE_ATTR, _READABLE_IDS_ATTR):
-        if user is not None and hasattr(user, attr):
-            delattr(user, attr)
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
 
 
 def membership_of(user, community) -> Membership | None:
@@ -103,6 +105,7 @@ def not_view_restricted():
     """No Wagtail view restriction on the community or any ancestor, as one SQL condition.
 
     Wagtail's PageQuerySet.public() does the same but runs a separate query every time it is used.
+    The policy's own lists use the community catalogue instead (community/catalogue.py).
     """
     restricted = PageViewRestriction.objects.annotate(
         prefix=Left(OuterRef("path"), Length("page__path"))
@@ -110,32 +113,55 @@ def not_view_restricted():
     return ~Exists(restricted)
 
 
+def _active_community_ids(user) -> set[int]:
+    return {cid for cid, m in memberships(user).items() if m.is_active}
+
+
+def visible_community_ids(user) -> list[int]:
+    """Ids of the live communities the user may know exist (see visible_communities); no query.
+
+    From the community catalogue and the user's memberships (both loaded once per request).
+    """
+    entries = catalogue.catalogue(user)
+    if _is_admin(user):
+        return [pk for pk, e in entries.items() if e.live]
+    active = _active_community_ids(user)
+    return [
+        pk for pk, e in entries.items()
+        if e.live and not e.view_restricted and (e.visibility != Visibility.PRIVATE or pk in active)
+    ]
+
+
+def readable_community_ids(user) -> list[int]:
+    """Ids of the live communities whose posts the user may read; no query (as visible_community_ids)."""
+    entries = catalogue.catalogue(user)
+    if _is_admin(user):
+        return [pk for pk, e in entries.items() if e.live]
+    active = _active_community_ids(user)
+    return [
+        pk for pk, e in entries.items()
+        if e.live and not e.view_restricted and (e.visibility == Visibility.OPEN or pk in active)
+    ]
+
+
 def visible_communities(queryset, user):
     """Filter a CommunityPage queryset to those the user may know exist.
 
     Communities behind a Wagtail view restriction ("Privacy" in the admin) are left out of every
     list for everyone but administrators: Koffietafel's own visibility is the way to restrict a
-    community; Wagtail's restriction still guards the page itself.
+    community; Wagtail's restriction still guards the page itself. Administrators see every
+    community, unpublished ones included.
     """
     if _is_admin(user):
         return queryset
-    queryset = queryset.live().filter(not_view_restricted())
-    public = ~Q(visibility=Visibility.PRIVATE)
-    if user is None or not user.is_authenticated:
-        return queryset.filter(public)
-    return queryset.filter(public | Q(active_membership_exists(user)))
+    return queryset.filter(pk__in=visible_community_ids(user))
 
 
 def readable_communities(user):
-    """CommunityPage ids whose posts the user may read (for filtering posts, counts, search)."""
-    qs = CommunityPage.objects.all()
+    """The communities whose posts the user may read (for filtering posts, counts, search)."""
     if _is_admin(user):
-        return qs
-    qs = qs.live().filter(not_view_restricted())  # see visible_communities on Wagtail view restrictions
-    open_ = Q(visibility=Visibility.OPEN)
-    if user is None or not user.is_authenticated:
-        return qs.filter(open_)
-    return qs.filter(open_ | Q(active_membership_exists(user)))
+        return CommunityPage.objects.all()
+    return CommunityPage.objects.filter(pk__in=readable_community_ids(user))
 
 
 def facilitated_community_ids(user) -> list[int]:
@@ -151,31 +177,18 @@ def visible_posts(queryset, user):
     The community must be live and readable; a hidden post stays visible to its author (who sees
     why it was hidden) and to the community's facilitators.
     """
-    qs = queryset.filter(community__live=True)
     if _is_admin(user):
-        return qs
-    qs = qs.filter(community__in=readable_communities(user).values("pk"))
-    if user is None or not user.is_authenticated:
-        return qs.filter(is_hidden=False)
-    return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(community_id__in=facilitated_community_ids(user)))
-
-
-def readable_community_ids(user) -> list[int]:
-    """Ids of the live communities whose posts the user may read, cached on the user object like memberships."""
-    cached = getattr(user, _READABLE_IDS_ATTR, None) if user is not None else None
-    if cached is None:
-        cached = list(readable_communities(user).filter(live=True).values_list("pk", flat=True))
-        if user is not None:
-            setattr(user, _READABLE_IDS_ATTR, cached)
-    return cached
+        return queryset.filter(community__live=True)
+    return queryset.filter(visible_posts_filter(user))
 
 
 def visible_posts_filter(user, *, prefix: str = "") -> Q:
     """``visible_posts`` as a condition on a post's own columns: community_id, is_hidden, author_id.
 
-    For search backends, which filter only on indexed fields (``index.FilterField``): the readable
-    communities become a short list of ids (one query) instead of a subquery they cannot translate
-    or a list of every visible post (Elasticsearch/OpenSearch refuse more than 65,536 terms).
+    The readable communities are a short list of ids from the community catalogue (no query), so
+    the condition needs no subquery or join: cheap to build and to plan, and search backends,
+    which filter only on indexed fields (``index.FilterField``), can translate it
+    (Elasticsearch/OpenSearch would refuse a list of every visible post: more than 65,536 terms).
     ``prefix`` applies it through a relation, e.g. ``"post__"`` for answers.
     """
     condition = Q(**{f"{prefix}community_id__in": readable_community_ids(user)})

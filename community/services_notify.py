@@ -212,8 +212,10 @@ def visible_notifications(user):
     facilitated = policies.facilitated_community_ids(user)
     qs = qs.filter(~Q(kind=NotificationKind.JOIN_REQUEST) | Q(community__in=facilitated))
     qs = qs.filter(~Q(kind=NotificationKind.UNANSWERED) | Q(post__community__in=facilitated))
-    qs = qs.filter(Q(post__isnull=True) | Q(post__in=Post.objects.visible_to(user).values("pk")))
-    qs = qs.filter(Q(community__isnull=True) | Q(community__in=CommunityPage.objects.live().visible_to(user).values("pk")))
+    # The policy as conditions on the notification's own post and community columns (short id
+    # lists from the community catalogue), not a subquery listing every post the user may read.
+    qs = qs.filter(Q(post__isnull=True) | policies.visible_posts_filter(user, prefix="post__"))
+    qs = qs.filter(Q(community__isnull=True) | Q(community_id__in=policies.visible_community_ids(user)))
     return qs.filter(Q(answer__isnull=True) | Q(answer__is_public=True, answer__is_removed=False) | Q(answer__user=user))
 
 

@@ -130,6 +130,16 @@ def forget_thread_of(sender, instance, origin=None, **kwargs):
     fragments.forget_thread(post_id)
 
 
+def forget_catalogue(sender, **kwargs):
+    """A community, a page move or a view restriction changed: the community catalogue is rebuilt.
+
+    Any save counts, a new one too (a new community must appear; a new view restriction hides).
+    """
+    from . import catalogue
+
+    catalogue.forget()
+
+
 def connect():
     from django_comments.signals import comment_will_be_posted
     from django_comments_xtd.models import XtdComment
@@ -156,6 +166,14 @@ def connect():
         post_save.connect(forget_unread_counts_about, sender=model, dispatch_uid=f"community_unread_about_{model.__name__}")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(forget_all_unread_counts, dispatch_uid=f"community_all_unread_counts_{signal!r}")
+    # The community catalogue (community/catalogue.py): every change to what it records.
+    for signal in (post_save, post_delete):
+        for model in (CommunityPage, PageViewRestriction):
+            signal.connect(forget_catalogue, sender=model, dispatch_uid=f"community_catalogue_{model.__name__}_{signal!r}")
+    m2m_changed.connect(forget_catalogue, sender=PageViewRestriction.groups.through,
+                        dispatch_uid="community_catalogue_restriction_groups")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(forget_catalogue, dispatch_uid=f"community_catalogue_{signal!r}")
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
     pre_delete.connect(uncount_votes_of_deleted_user, sender=settings.AUTH_USER_MODEL,
                        dispatch_uid="community_uncount_votes_of_deleted_user")

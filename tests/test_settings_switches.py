@@ -31,6 +31,7 @@ print(json.dumps({
     "STORAGES": settings.STORAGES,
     "WAGTAILSEARCH_BACKENDS": settings.WAGTAILSEARCH_BACKENDS,
     "TASKS": settings.TASKS,
+    "COMMUNITY_CATALOGUE_CACHE": getattr(settings, "COMMUNITY_CATALOGUE_CACHE", "default"),
     "has_search_switch": hasattr(settings, "SEARCH_BACKEND"),
     "has_tasks_switch": hasattr(settings, "TASKS_BACKENDS"),
 }, default=str))
@@ -81,6 +82,11 @@ def test_redis_url_puts_every_cache_and_the_sessions_in_redis(defaults):
         assert cache["LOCATION"] == "redis://cache.internal:6379/1"
     assert len({c["KEY_PREFIX"] for c in settings["CACHES"].values()}) == len(settings["CACHES"])
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_access_catalogue_outlives_a_request_only_in_a_cache_all_workers_share(defaults):
+    assert defaults["COMMUNITY_CATALOGUE_CACHE"] == ""  # local memory: one worker's copy would go stale
+    assert production_settings(REDIS_URL="redis://cache.internal:6379/1")["COMMUNITY_CATALOGUE_CACHE"] == "default"
 
 
 def test_replica_url_adds_a_replica_the_router_and_its_middleware():

@@ -5,7 +5,8 @@ Imported at the end of production.py. Only the names a switch actually sets are 
 
 - REDIS_URL: every cache alias (page cache, rate-limit counters) in one shared Redis, and
   sessions in cache + database (``cached_db``), so any app server behind the load balancer serves
-  any visitor.
+  any visitor. Only then does the community catalogue (community/catalogue.py, who may read what)
+  outlive a request (COMMUNITY_CATALOGUE_CACHE).
 - DATABASE_REPLICA_URL: a read replica; safe requests read from it, writes and the requests right
   after a visitor's own write go to the primary (koffietafel.db_router).
 - MEDIA_S3_BUCKET: uploaded media (images, documents) on S3-compatible object storage through
@@ -75,6 +76,12 @@ if ANONYMOUS_PAGE_CACHE_SECONDS > 0:
         "koffietafel.page_cache.AnonymousPageCacheMiddleware",
     )
     __all__ += ["ANONYMOUS_PAGE_CACHE_SECONDS", "MIDDLEWARE"]
+
+# The community catalogue (community/catalogue.py) grants access, so it is kept across requests
+# only in a cache every worker shares; with per-process local caches a worker would go on granting
+# access from its own old copy after a community was made private through another one.
+COMMUNITY_CATALOGUE_CACHE = "default" if REDIS_URL else ""
+__all__ += ["COMMUNITY_CATALOGUE_CACHE"]
 
 MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:
