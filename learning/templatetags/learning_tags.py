@@ -7,10 +7,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import template
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from wagtail.models import Page
 
 from community import policies as community_policies
 from community.models import Post
@@ -60,6 +63,37 @@ def learning_post_fields(context):
     return render_to_string("learning/includes/post_fields.html", {"form": form, "prompt": prompt}, request=request)
 
 
+def _learning_link(post, request) -> SimpleNamespace | None:
+    """What post_learning_links shows of the post's PostLink, from one narrow row.
+
+    Selecting the prompt's and goal's framework pages (every Wagtail page column, twice) cost more
+    to compile than the rest of the question page's queries; the links need two url_paths. A
+    framework is a child of its community, so its URL is the community's plus the rest of its path.
+    """
+    row = (
+        PostLink.objects.filter(post=post)
+        .values_list("prompt__block_id", "prompt__question", "prompt__framework__url_path",
+                     "learning_goal__block_id", "learning_goal__title", "learning_goal__framework__url_path")
+        .first()
+    )
+    if row is None:
+        return None
+    prompt_block, question, prompt_path, goal_block, goal_title, goal_path = row
+    community = post.community
+
+    def framework_url(url_path):
+        if url_path.startswith(community.url_path):
+            return community.get_url(request) + url_path[len(community.url_path):]
+        return Page.objects.get(url_path=url_path).get_url(request)  # not under the post's community
+
+    prompt = goal = None
+    if prompt_block is not None:
+        prompt = SimpleNamespace(question=question, url=f"{framework_url(prompt_path)}prikkels/{prompt_block}/")
+    if goal_block is not None:
+        goal = SimpleNamespace(title=goal_title, block_id=goal_block, framework_url=framework_url(goal_path))
+    return SimpleNamespace(prompt=prompt, learning_goal=goal)
+
+
 @register.simple_tag(takes_context=True)
 def post_learning_links(context, post):
     """On a post's page: the prompt and learning goal it responds to, and the case story actions.
@@ -69,11 +103,7 @@ def post_learning_links(context, post):
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    link = (
-        PostLink.objects.filter(post=post).select_related("prompt__framework", "learning_goal__framework")
-        .defer("prompt__framework__body", "learning_goal__framework__body")  # only their URLs are shown
-        .first()
-    )
+    link = _learning_link(post, request)
     has_consent = False
     if user is not None and user.is_authenticated and post.kind == "story":
         # One query answers both "is there consent?" and "is this viewer an editor?" (the policy

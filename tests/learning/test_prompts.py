@@ -171,3 +171,7 @@ def test_question_page_shows_the_prompt_it_answers(client, community, member, ac
 
     assert "Reactie op de prikkel" in html
     assert active_prompt.question in html
+    assert f'href="{active_prompt.get_url()}"' in html
+    goal = active_prompt.learning_goal  # the prompt's goal comes with it
+    assert f'href="{goal.framework.url}#leerdoel-{goal.block_id}"' in html
+    assert goal.title in html
