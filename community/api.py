@@ -19,7 +19,6 @@ Responses of both endpoints page the same way: ``?limit=&offset=``, ``{"meta": {
 """
 
 import hashlib
-import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -34,6 +33,8 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.v3.auth import BearerTokenAuth
+
+from koffietafel import generations
 
 from . import policies
 from .search import clean_query
@@ -346,11 +347,7 @@ def shared_response(request, condition: Q, build) -> HttpResponse:
     key = "api-response:" + hashlib.sha256(raw.encode()).hexdigest()
     cache = _response_cache()
     found = cache.get_many([page_cache.GENERATION_KEY, key])
-    generation = found.get(page_cache.GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex  # as the page cache does: never reuse an old value after an eviction
-        if not cache.add(page_cache.GENERATION_KEY, generation, None):
-            generation = cache.get(page_cache.GENERATION_KEY)
+    generation = generations.current(page_cache.GENERATION_KEY, cache=cache, found=found.get(page_cache.GENERATION_KEY))
     entry = found.get(key)
     if entry is not None and generation is not None and entry[0] == generation:
         return HttpResponse(entry[1], status=200, content_type=api.get_content_type())

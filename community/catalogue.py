@@ -39,6 +39,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Left, Length
 
+from koffietafel import generations
+
 GENERATION_KEY = "community:catalogue-generation"
 CATALOGUE_KEY = "community:catalogue"
 # A safety net only: every change that matters starts a new generation (above).
@@ -91,11 +93,7 @@ def catalogue(user=None) -> dict[int, Entry]:
             setattr(user, _USER_ATTR, (local, entries))
         return entries
     found = cache.get_many([GENERATION_KEY, CATALOGUE_KEY])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
+    generation = generations.current(GENERATION_KEY, cache=cache, found=found.get(GENERATION_KEY))
     stored = found.get(CATALOGUE_KEY)
     if stored is not None and stored[0] == generation:
         entries = stored[1]

@@ -29,11 +29,12 @@ import hashlib
 import re
 import uuid
 
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from koffietafel import generations
 
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 THREAD_GENERATION_KEY = "community:thread-generation:{post_id}"
@@ -41,13 +42,7 @@ FRAGMENT_SECONDS = 600
 
 
 def thread_generation(post_id: int) -> str:
-    key = THREAD_GENERATION_KEY.format(post_id=post_id)
-    generation = cache.get(key)
-    if generation is None:
-        generation = uuid.uuid4().hex  # never reuse a value after an eviction
-        if not cache.add(key, generation, None):
-            generation = cache.get(key, generation)
-    return generation
+    return generations.current(THREAD_GENERATION_KEY.format(post_id=post_id))
 
 
 def forget_thread(post_id: int | None) -> None:
@@ -59,8 +54,7 @@ def forget_thread(post_id: int | None) -> None:
     if post_id is None:
         return
     key = THREAD_GENERATION_KEY.format(post_id=post_id)
-    cache.set(key, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    generations.renew(key)
 
 
 def thread_key(*, post, page_url: str, people_generation: str, viewer: tuple) -> str:

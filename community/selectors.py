@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Count
 from wagtail.models import Page, Site
 
+from koffietafel import generations
+
 from .models import CommunityPage, Membership
 from .models.pages import VISIBILITY_SHORT_LABELS
 
@@ -99,18 +101,12 @@ def people_generation() -> str:
     Part of the key of cached fragments that show people (the community page's facilitators), so
     a cached fragment is never shown after the people in it changed (community/signals.py).
     """
-    generation = cache.get(PEOPLE_GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        if not cache.add(PEOPLE_GENERATION_KEY, generation, None):
-            generation = cache.get(PEOPLE_GENERATION_KEY, generation)
-    return generation
+    return generations.current(PEOPLE_GENERATION_KEY)
 
 
 def forget_people() -> None:
     # Now and after the commit, as forget_member_counts.
-    cache.set(PEOPLE_GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(PEOPLE_GENERATION_KEY, uuid.uuid4().hex, None))
+    generations.renew(PEOPLE_GENERATION_KEY)
 
 
 def framework_of(community):
@@ -168,11 +164,7 @@ def posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
     """
     keys = [POSTS_GENERATION_KEY.format(community_id=community_id), ALL_POSTS_GENERATION_KEY]
     found = cache.get_many(keys)
-    value, everything = found.get(keys[0]), found.get(keys[1])
-    if everything is None:
-        everything = uuid.uuid4().hex
-        if not cache.add(keys[1], everything, None):
-            everything = cache.get(keys[1], everything)
+    value, everything = found.get(keys[0]), generations.current(keys[1], found=found.get(keys[1]))
     if value is None:
         value = _new_posts_generation(community_id)
         if not cache.add(keys[0], value, None):
@@ -183,12 +175,7 @@ def posts_generation(community_id: int) -> tuple[str, frozenset[int]]:
 def latest_generation() -> str:
     """Changes whenever any community's post lists change (forget_posts): the home page's cached
     latest activity, which spans communities, is keyed on it."""
-    generation = cache.get(LATEST_GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        if not cache.add(LATEST_GENERATION_KEY, generation, None):
-            generation = cache.get(LATEST_GENERATION_KEY, generation)
-    return generation
+    return generations.current(LATEST_GENERATION_KEY)
 
 
 def forget_posts(community_id: int | None) -> None:
@@ -197,11 +184,9 @@ def forget_posts(community_id: int | None) -> None:
     Now (later reads in this transaction) and after the commit, with the hidden posts' authors
     read again then: a request that read meanwhile saw the old rows.
     """
-    cache.set(LATEST_GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(LATEST_GENERATION_KEY, uuid.uuid4().hex, None))
+    generations.renew(LATEST_GENERATION_KEY)
     if community_id is None:
-        cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None)
-        transaction.on_commit(lambda: cache.set(ALL_POSTS_GENERATION_KEY, uuid.uuid4().hex, None))
+        generations.renew(ALL_POSTS_GENERATION_KEY)
         return
     key = POSTS_GENERATION_KEY.format(community_id=community_id)
     cache.delete(key)

@@ -33,7 +33,6 @@ the same way; it is shown while the recipient may see ``community``.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -42,6 +41,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from koffietafel import generations as generations_
 
 from . import policies
 from .models import (
@@ -243,14 +244,7 @@ def cached_unread_count(user) -> int:
 
     keys = [_UNREAD_KEY.format(user.pk), _USER_GENERATION_KEY.format(user.pk), _VISIBILITY_GENERATION_KEY]
     found = cache.get_many(keys)
-    generations = []
-    for key in keys[1:]:
-        generation = found.get(key)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(key, generation, None):
-                generation = cache.get(key, generation)
-        generations.append(generation)
+    generations = [generations_.current(key, found=found.get(key)) for key in keys[1:]]
     entry = found.get(keys[0])
     if entry is not None and list(entry[:2]) == generations:
         return entry[2]
@@ -260,12 +254,7 @@ def cached_unread_count(user) -> int:
 
 
 def _bump(key: str) -> None:
-    from django.core.cache import cache
-
-    # Now (later reads in this transaction) and after the commit (a request that counted meanwhile
-    # saw the old rows).
-    cache.set(key, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    generations_.renew(key)  # now and after the commit (a request that counted meanwhile saw the old rows)
 
 
 def forget_unread_count(user_id) -> None:

@@ -42,6 +42,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
+from koffietafel import generations
+
 GENERATION_KEY = "anonymous-page-cache:generation"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 DEFAULT_SKIP = ("/beheer/", "/account/", "/_bench/", "/static/", "/media/", "/documenten/", "/uitnodiging/",
@@ -89,11 +91,7 @@ class AnonymousPageCacheMiddleware:
             return response
         cache = _cache()
         key = self._key(request)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex  # never reuse an old value after an eviction
-            if not cache.add(GENERATION_KEY, generation, None):
-                generation = cache.get(GENERATION_KEY)
+        generation = generations.current(GENERATION_KEY, cache=cache)
         entry = self._local_get(key, generation)
         if entry is None:
             entry = cache.get(key)

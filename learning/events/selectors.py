@@ -6,12 +6,13 @@ name, so no template line queries per row.
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+
+from koffietafel import generations
 
 from .models import Feedback, Session, SignUp
 
@@ -145,11 +146,7 @@ def benchmark_in_menu(user) -> bool:
     # round trip to the cache: the header is on every page.
     key = f"events:benchmark-menu:user:{user.pk}"
     found = cache.get_many([MENU_CACHE_VERSION_KEY, key])
-    version = found.get(MENU_CACHE_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(MENU_CACHE_VERSION_KEY, version, None):
-            version = cache.get(MENU_CACHE_VERSION_KEY, version)
+    version = generations.current(MENU_CACHE_VERSION_KEY, found=found.get(MENU_CACHE_VERSION_KEY))
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
