@@ -117,31 +117,30 @@ def _active_community_ids(user) -> set[int]:
     return {cid for cid, m in memberships(user).items() if m.is_active}
 
 
+def _community_ids(user, without_membership: set[str]) -> list[int]:
+    """Live communities the user may enter: any as administrator; else unrestricted ones whose
+    visibility is in ``without_membership`` or where they are an active member. No query."""
+    entries = catalogue.catalogue(user)
+    if _is_admin(user):
+        return [pk for pk, e in entries.items() if e.live]
+    active = _active_community_ids(user)
+    return [
+        pk for pk, e in entries.items()
+        if e.live and not e.view_restricted and (e.visibility in without_membership or pk in active)
+    ]
+
+
 def visible_community_ids(user) -> list[int]:
     """Ids of the live communities the user may know exist (see visible_communities); no query.
 
     From the community catalogue and the user's memberships (both loaded once per request).
     """
-    entries = catalogue.catalogue(user)
-    if _is_admin(user):
-        return [pk for pk, e in entries.items() if e.live]
-    active = _active_community_ids(user)
-    return [
-        pk for pk, e in entries.items()
-        if e.live and not e.view_restricted and (e.visibility != Visibility.PRIVATE or pk in active)
-    ]
+    return _community_ids(user, {Visibility.OPEN, Visibility.CLOSED})
 
 
 def readable_community_ids(user) -> list[int]:
     """Ids of the live communities whose posts the user may read; no query (as visible_community_ids)."""
-    entries = catalogue.catalogue(user)
-    if _is_admin(user):
-        return [pk for pk, e in entries.items() if e.live]
-    active = _active_community_ids(user)
-    return [
-        pk for pk, e in entries.items()
-        if e.live and not e.view_restricted and (e.visibility == Visibility.OPEN or pk in active)
-    ]
+    return _community_ids(user, {Visibility.OPEN})
 
 
 def visible_communities(queryset, user):
