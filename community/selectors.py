@@ -129,7 +129,7 @@ def facilitators_of(community):
 # -- posts -----------------------------------------------------------------------------------
 
 from django.core.paginator import Paginator  # noqa: E402
-from django.db.models import BigIntegerField, Count, Value, Window, prefetch_related_objects  # noqa: E402
+from django.db.models import BigIntegerField, Value, Window, prefetch_related_objects  # noqa: E402
 
 from . import policies  # noqa: E402
 from .models import Answer, AnswerFlag, HelpfulVote, Post, Theme  # noqa: E402
@@ -284,10 +284,6 @@ def _set_prefetched(instance, name: str, objects: list) -> None:
     qs._result_cache = objects
     qs._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
-
-
-def community_themes(community):
-    return list(Theme.objects.filter(community=community))
 
 
 def post_for(*, user, community, pk: int) -> Post | None:
