@@ -57,8 +57,11 @@ class Entry(NamedTuple):
     view_restricted: bool  # a Wagtail view restriction on the page or an ancestor
 
 
-def _view_restricted():
-    """The community or an ancestor has a Wagtail view restriction (any kind), as one SQL condition."""
+def view_restricted():
+    """The community or an ancestor has a Wagtail view restriction (any kind), as one SQL condition.
+
+    Wagtail's PageQuerySet.public() asks the same but runs a separate query every time it is used.
+    """
     from wagtail.models import PageViewRestriction
 
     restricted = PageViewRestriction.objects.annotate(
@@ -72,7 +75,7 @@ def build() -> dict[int, Entry]:
     from .models import CommunityPage
 
     rows = (
-        CommunityPage.objects.annotate(view_restricted=_view_restricted())
+        CommunityPage.objects.annotate(view_restricted=view_restricted())
         .order_by("pk")
         .values_list("pk", "live", "visibility", "view_restricted")
     )

@@ -19,9 +19,7 @@ user may know or read runs no query at all.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Left, Length
-from wagtail.models import PageViewRestriction
+from django.db.models import Exists, OuterRef, Q
 
 from . import catalogue
 from .models import CommunityPage, Membership, Visibility
@@ -107,10 +105,7 @@ def not_view_restricted():
     Wagtail's PageQuerySet.public() does the same but runs a separate query every time it is used.
     The policy's own lists use the community catalogue instead (community/catalogue.py).
     """
-    restricted = PageViewRestriction.objects.annotate(
-        prefix=Left(OuterRef("path"), Length("page__path"))
-    ).filter(page__path=F("prefix"))
-    return ~Exists(restricted)
+    return ~catalogue.view_restricted()
 
 
 def _active_community_ids(user) -> set[int]:

@@ -45,11 +45,10 @@ def forget_posts_of_post_themes(sender, instance, action, reverse, model, pk_set
 
 
 def forget_posts_of_answer(sender, instance, **kwargs):
-    from .models import Answer, Post
+    from .models import Post
+    from .signals import post_id_of_answer
 
-    post_id = getattr(instance, "post_id", None)
-    if post_id is None:  # the comment model under an answer (django-comments-xtd's own admin)
-        post_id = Answer.objects.filter(pk=instance.pk).values_list("post_id", flat=True).first()
+    post_id = post_id_of_answer(instance)
     if post_id is None:
         return
     post = instance._state.fields_cache.get("post")

@@ -123,11 +123,19 @@ def forget_thread_of(sender, instance, origin=None, **kwargs):
         answer = instance._state.fields_cache.get("answer")
         post_id = (answer.post_id if answer is not None
                    else Answer.objects.filter(pk=instance.answer_id).values_list("post_id", flat=True).first())
-    else:  # an Answer, or the comment model under it (django-comments-xtd's own admin)
-        post_id = getattr(instance, "post_id", None)
-        if post_id is None:
-            post_id = Answer.objects.filter(pk=instance.pk).values_list("post_id", flat=True).first()
+    else:
+        post_id = post_id_of_answer(instance)
     fragments.forget_thread(post_id)
+
+
+def post_id_of_answer(instance) -> int | None:
+    """The post of an Answer, or of the comment model under it (django-comments-xtd's own admin)."""
+    from .models import Answer
+
+    post_id = getattr(instance, "post_id", None)
+    if post_id is None:
+        post_id = Answer.objects.filter(pk=instance.pk).values_list("post_id", flat=True).first()
+    return post_id
 
 
 def forget_catalogue(sender, **kwargs):
