@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Count
 from wagtail.models import Page, Site
@@ -48,23 +48,15 @@ class CommunityCard:
     """What a community card shows (includes/community_card.html), without a Wagtail page object.
 
     Building fifty CommunityPage objects (every Page field, modelcluster's set-up) cost more than
-    the rest of the home page. A card needs five columns; its URL is worked out from ``url_path``
-    by Wagtail's own code (borrowed below), with the site root paths read once per list.
+    the rest of the home page. A card needs five columns and its URL, all from card_rows().
     """
-
-    get_url = Page.get_url
-    get_url_parts = Page.get_url_parts
-    _get_site_root_paths = Page._get_site_root_paths
-    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
 
     live = True  # community_cards lists live communities only (policies.can_read_posts asks)
 
-    def __init__(self, pk, title, summary, visibility, url_path, *, root_paths, member_count):
+    def __init__(self, pk, title, summary, visibility, url, *, member_count):
         self.pk = self.id = pk
-        self.title, self.summary, self.visibility, self.url_path = title, summary, visibility, url_path
-        self._wagtail_cached_site_root_paths = root_paths
+        self.title, self.summary, self.visibility, self.url = title, summary, visibility, url
         self.member_count = member_count
-        self.url = self.get_url()
 
     @property
     def visibility_label(self):
@@ -75,21 +67,80 @@ class CommunityCard:
         return (self.pk, self.title, self.summary, self.visibility, self.url, self.member_count)
 
 
-def community_cards(*, user, parent=None) -> list[CommunityCard]:
-    """Live communities the user may know exist, each with its active ``member_count``, in title order."""
-    qs = CommunityPage.objects.live().visible_to(user)
-    if parent is not None:
-        qs = qs.child_of(parent)
-    rows = qs.order_by("title", "pk").values_list("pk", "title", "summary", "visibility", "url_path")
-    counts = member_counts()
+class _PageUrl:
+    """Wagtail's own URL of a page (borrowed below) from its ``url_path``, with the site root paths
+    read once per list instead of once per page."""
+
+    get_url = Page.get_url
+    get_url_parts = Page.get_url_parts
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+
+    def __init__(self, url_path, root_paths):
+        self.url_path = url_path
+        self._wagtail_cached_site_root_paths = root_paths
+
+
+# What Wagtail pages show of one another (titles, URLs, which pages are live) changes only when a
+# page or a site changes: community/receivers_lists.py renews this generation then.
+PAGES_GENERATION_KEY = "community:pages-generation"
+CARD_ROWS_KEY = "community:card-rows"
+CARD_ROWS_SECONDS = 3600  # a safety net only: every change that matters renews the generation
+
+
+def pages_generation(*, cache=None, found=generations._MISSING) -> str:
+    """The generation of what is read from Wagtail pages, kept in the fragments cache (see card_rows)."""
+    return generations.current(PAGES_GENERATION_KEY, cache=cache or caches["fragments"], found=found)
+
+
+def forget_pages() -> None:
+    generations.renew(PAGES_GENERATION_KEY, cache=caches["fragments"])
+
+
+def card_rows() -> list[tuple]:
+    """``(pk, title, summary, visibility, path, depth, url)`` of every live community, in title order.
+
+    The same for everyone (the policy decides per reader which to show: community_cards), so it
+    is read once and shared, in the fragments cache under the pages generation: no query on a
+    warm page. That cache stores nothing when workers do not share it (scale_out.py): then each
+    request reads the rows again (one query), so no worker shows another's outdated titles.
+    """
+    cache = caches["fragments"]
+    found = cache.get_many([PAGES_GENERATION_KEY, CARD_ROWS_KEY])
+    generation = pages_generation(cache=cache, found=found.get(PAGES_GENERATION_KEY))
+    stored = found.get(CARD_ROWS_KEY)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    # The generation was read before the rows: if it moves on meanwhile, this copy is never used.
+    rows = (
+        CommunityPage.objects.live().order_by("title", "pk")
+        .values_list("pk", "title", "summary", "visibility", "path", "depth", "url_path")
+    )
     root_paths = None
-    cards = []
-    for pk, title, summary, visibility, url_path in rows:
+    built = []
+    for pk, title, summary, visibility, path, depth, url_path in rows:
         if root_paths is None:
             root_paths = Site.get_site_root_paths()
-        cards.append(CommunityCard(pk, title, summary, visibility, url_path, root_paths=root_paths,
-                                   member_count=counts.get(pk, 0)))
-    return cards
+        built.append((pk, title, summary, visibility, path, depth, _PageUrl(url_path, root_paths).get_url()))
+    cache.set(CARD_ROWS_KEY, (generation, built), CARD_ROWS_SECONDS)
+    return built
+
+
+def community_cards(*, user, parent=None) -> list[CommunityCard]:
+    """Live communities the user may know exist, each with its active ``member_count``, in title order.
+
+    No query on a warm page: the rows are shared (card_rows), who may know which community comes
+    from the community catalogue (policies.visible_community_ids).
+    """
+    visible = set(policies.visible_community_ids(user))
+    rows = card_rows()
+    if parent is not None:
+        rows = [row for row in rows if row[5] == parent.depth + 1 and row[4].startswith(parent.path)]
+    counts = member_counts()
+    return [
+        CommunityCard(pk, title, summary, visibility, url, member_count=counts.get(pk, 0))
+        for pk, title, summary, visibility, _path, _depth, url in rows if pk in visible
+    ]
 
 
 PEOPLE_GENERATION_KEY = "community:people-generation"

@@ -2,10 +2,12 @@
 
 import hashlib
 
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from community import policies, selectors as community_selectors
 from community.models import Post
+from koffietafel import generations
 
 
 def home_context(*, user) -> dict:
@@ -16,13 +18,13 @@ def home_context(*, user) -> dict:
     # The latest activity is what is not hidden in the communities whose posts the visitor may
     # read: everyone who may read the same communities shares its cached HTML (home_page.html).
     readable = [c for c in cards if policies.can_read_posts(user, c)]
+    latest_generation, people_generation = _generations()
     return {
         "my_communities": my_communities,
         "joinable_communities": joinable,
         "cards_key": _key([c.key() for c in my_communities], [c.key() for c in joinable]),
         "latest_key": _key(
-            [c.key() for c in readable], community_selectors.latest_generation(),
-            community_selectors.people_generation(),
+            [c.key() for c in readable], latest_generation, people_generation,
         ),
         "latest_activity": SimpleLazyObject(lambda: latest_activity(user=user, cards=cards)),
     }
@@ -47,6 +49,13 @@ def latest_activity(*, user, cards) -> list[dict]:
         if card is not None:  # a readable community is always a visible one (policies)
             activity.append({"post": post, "url": post.url_in(card.url), "community": card})
     return activity
+
+
+def _generations() -> tuple[str, str]:
+    """community_selectors.latest_generation() and people_generation(), in one round trip to the cache."""
+    keys = [community_selectors.LATEST_GENERATION_KEY, community_selectors.PEOPLE_GENERATION_KEY]
+    found = cache.get_many(keys)
+    return tuple(generations.current(key, found=found.get(key)) for key in keys)
 
 
 def _key(*parts) -> str:

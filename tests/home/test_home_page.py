@@ -87,3 +87,62 @@ def test_latest_activity_shows_a_new_author_name(client, home_page, community, m
     member.profile.save()
 
     assert "Marieke de Vries" in home_as(client, outsider, home_page)
+
+
+# -- the community cards are shared rows (community/selectors.card_rows), kept under the pages generation
+
+
+def test_cards_link_to_the_new_address_after_the_index_was_renamed(client, home_page, community_index, community,
+                                                                   outsider):
+    assert f'href="/gemeenschappen/{community.slug}/"' in home_as(client, outsider, home_page)
+
+    community_index.slug = "kringen"
+    community_index.save()  # the URLs below it change without a signal of their own
+
+    page = home_as(client, outsider, home_page)
+    assert f'href="/kringen/{community.slug}/"' in page and "/gemeenschappen/" + community.slug not in page
+
+
+def test_cards_link_with_the_full_address_once_there_are_two_sites(client, home_page, community, outsider):
+    from wagtail.models import Page, Site
+
+    assert f'href="/gemeenschappen/{community.slug}/"' in home_as(client, outsider, home_page)
+
+    other_root = Page.get_first_root_node().add_child(instance=Page(title="Andere site", slug="andere-site"))
+    Site.objects.create(hostname="andere.example", root_page=other_root)
+
+    assert f'href="http://localhost/gemeenschappen/{community.slug}/"' in home_as(client, outsider, home_page)
+
+
+def test_an_unpublished_community_leaves_the_cards(client, home_page, community_factory, outsider):
+    gone = community_factory(title="Werkplaats die stopt")
+    assert "Werkplaats die stopt" in home_as(client, outsider, home_page)
+
+    gone.unpublish()
+
+    assert "Werkplaats die stopt" not in home_as(client, outsider, home_page)
+
+
+def test_a_new_community_shows_on_every_readers_cards(client, home_page, community, member, outsider):
+    home_as(client, member, home_page)
+    home_as(client, outsider, home_page)
+
+    from tests.factories import CommunityPageFactory
+
+    CommunityPageFactory(parent=community.get_parent(), title="Nieuwe gemeenschap over armoede")
+
+    assert "Nieuwe gemeenschap over armoede" in home_as(client, member, home_page)
+    assert "Nieuwe gemeenschap over armoede" in home_as(client, outsider, home_page)
+
+
+def test_a_community_made_private_leaves_the_cards_of_non_members_only(client, home_page, community, member,
+                                                                       outsider):
+    assert community.title in home_as(client, member, home_page)
+    assert community.title in home_as(client, outsider, home_page)
+
+    community.visibility = "private"
+    community.save_revision().publish()
+
+    assert community.title in home_as(client, member, home_page)
+    assert community.title not in home_as(client, outsider, home_page)
+    assert community.title not in home_as(client, None, home_page)
