@@ -16,10 +16,14 @@ used once that change is committed:
 
 - a CommunityPage saved, published, unpublished, deleted or moved (or any page moved: its
   descendants' paths change);
-- a PageViewRestriction saved or deleted, or its groups changed.
+- a PageViewRestriction saved or deleted, or its groups changed;
+- any other page saved or deleted, or a Site saved or deleted: the same generation also validates
+  the route memo (koffietafel.routing), which keeps the pages and sites routing reads.
 
 Within one request the catalogue is kept on the user object (like the memberships); a change
-made in this process drops that copy too (a process-local counter).
+made in this process drops that copy too (a process-local counter). Each process also keeps the
+entries of the current generation, so a request that finds the generation unchanged (one read,
+shared with the route memo, koffietafel.routing) does not fetch the catalogue itself.
 
 Across requests it is kept only in a cache every worker shares (COMMUNITY_CATALOGUE_CACHE: the
 default cache, unset by production without REDIS_URL): with a per-process local cache, a change
@@ -49,6 +53,9 @@ _USER_ATTR = "_koffietafel_catalogue"
 # Bumped by forget(): a copy kept on a user object in this process is dropped at once.
 _local_changes = itertools.count()
 _local_generation = 0
+# (generation, entries): this process's copy, used while the shared generation is the same (the
+# generation is read once per request anyway: koffietafel.generations.request_scope).
+_process_copy: tuple[str, dict] | None = None
 
 
 class Entry(NamedTuple):
@@ -83,43 +90,53 @@ def build() -> dict[int, Entry]:
 
 
 def catalogue(user=None) -> dict[int, Entry]:
-    """The catalogue by community id: from the user object, else the cache (one round trip), else built."""
+    """The catalogue by community id: from the user object, this process's copy of the current
+    generation, else the cache, else built."""
+    global _process_copy
     if user is not None:
         kept = getattr(user, _USER_ATTR, None)
         if kept is not None and kept[0] == _local_generation:
             return kept[1]
     local = _local_generation
-    cache = _shared_cache()
+    cache = shared_cache()
     if cache is None:
         entries = build()
         if user is not None:
             setattr(user, _USER_ATTR, (local, entries))
         return entries
-    found = cache.get_many([GENERATION_KEY, CATALOGUE_KEY])
+    found = generations.get_many([GENERATION_KEY], cache=cache)
     generation = generations.current(GENERATION_KEY, cache=cache, found=found.get(GENERATION_KEY))
-    stored = found.get(CATALOGUE_KEY)
-    if stored is not None and stored[0] == generation:
-        entries = stored[1]
+    kept = _process_copy
+    if kept is not None and kept[0] == generation:
+        entries = kept[1]
     else:
-        # The generation was read before the rows: if it moves on meanwhile, this entry is never used.
-        entries = build()
-        cache.set(CATALOGUE_KEY, (generation, entries), CATALOGUE_SECONDS)
+        stored = cache.get(CATALOGUE_KEY)
+        if stored is not None and stored[0] == generation:
+            entries = stored[1]
+        else:
+            # The generation was read before the rows: if it moves on meanwhile, this entry is never used.
+            entries = build()
+            cache.set(CATALOGUE_KEY, (generation, entries), CATALOGUE_SECONDS)
+        _process_copy = (generation, entries)
     if user is not None:
         setattr(user, _USER_ATTR, (local, entries))
     return entries
 
 
-def _shared_cache():
+def shared_cache():
+    """The cache every worker shares for access data (COMMUNITY_CATALOGUE_CACHE), or None: then
+    nothing that decides access may outlive a request (this catalogue, koffietafel.routing)."""
     alias = getattr(settings, "COMMUNITY_CATALOGUE_CACHE", "default")
     return caches[alias] if alias else None
+
 
 
 def _new_generation() -> None:
     global _local_generation
     _local_generation = next(_local_changes) + 1
-    cache = _shared_cache()
+    cache = shared_cache()
     if cache is not None:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        generations.store(GENERATION_KEY, uuid.uuid4().hex, None, cache=cache)
 
 
 def forget() -> None:

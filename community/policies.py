@@ -11,7 +11,9 @@ admin) asks these functions or uses the querysets they build; nothing else decid
 Superusers (site administrators) see everything. Being staff alone gives no reading rights.
 
 A user's memberships are loaded once per user object and cached on it, so a page that asks the
-policy about many communities still runs one query. What the policy needs to know about every
+policy about many communities still runs one query; across requests they are kept per user in the
+shared cache (``memberships``: no query at all while they have not changed).
+What the policy needs to know about every
 community (live, visibility, Wagtail view restriction) comes from the community catalogue
 (community/catalogue.py, cached and invalidated by signals), so deciding which communities a
 user may know or read runs no query at all.
@@ -31,15 +33,63 @@ def _is_admin(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
+MEMBERSHIPS_KEY = "community:memberships:{user_id}"
+MEMBERSHIPS_GENERATION_KEY = "community:memberships-generation:{user_id}"
+# A safety net only: every change renews the user's generation (forget_cached_memberships).
+MEMBERSHIPS_SECONDS = 3600
+
+
 def memberships(user) -> dict[int, Membership]:
-    """All memberships of ``user`` by community id (any status), cached on the user object."""
+    """All memberships of ``user`` by community id (any status), cached on the user object.
+
+    Across requests they are kept per user in the cache every worker shares (the catalogue's,
+    COMMUNITY_CATALOGUE_CACHE), stored with the user's generation, which every Membership of theirs
+    saved or deleted renews (community/signals.py: forget_memberships_of). Without a shared cache
+    they are read once per request.
+    """
     if user is None or not user.is_authenticated:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        cached = _load_memberships(user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def _load_memberships(user_id: int) -> dict[int, Membership]:
+    from koffietafel import generations
+
+    cache = catalogue.shared_cache()
+    if cache is None:
+        return {m.community_id: m for m in Membership.objects.filter(user_id=user_id)}
+    keys = _memberships_keys(user_id)
+    found = generations.get_many(keys, cache=cache)
+    generation = generations.current(keys[0], cache=cache, found=found.get(keys[0]))
+    stored = found.get(keys[1])
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    # The generation was read before the rows: a change committed meanwhile renews it past this copy.
+    rows = {m.community_id: m for m in Membership.objects.filter(user_id=user_id)}
+    generations.store(keys[1], (generation, rows), MEMBERSHIPS_SECONDS, cache=cache)
+    return rows
+
+
+def _memberships_keys(user_id: int) -> list[str]:
+    return [MEMBERSHIPS_GENERATION_KEY.format(user_id=user_id), MEMBERSHIPS_KEY.format(user_id=user_id)]
+
+
+def memberships_cache_keys(user) -> list[str]:
+    """The shared-cache keys ``memberships`` reads for this user (a page view fetches them with its others)."""
+    return _memberships_keys(user.pk)
+
+
+def forget_cached_memberships(user_id: int | None) -> None:
+    """A membership of this user was saved or deleted: every worker reads their memberships anew."""
+    from koffietafel import generations
+
+    cache = catalogue.shared_cache()
+    if cache is not None and user_id is not None:
+        generations.renew(MEMBERSHIPS_GENERATION_KEY.format(user_id=user_id), cache=cache)
 
 
 def forget_memberships(user) -> None:

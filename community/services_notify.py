@@ -238,18 +238,22 @@ _USER_GENERATION_KEY = "notifications:user-generation:{}"
 _VISIBILITY_GENERATION_KEY = "notifications:visibility-generation"
 
 
-def cached_unread_count(user) -> int:
-    """``unread_count(user)`` from the cache (one round trip when nothing changed)."""
-    from django.core.cache import cache
+def unread_cache_keys(user) -> list[str]:
+    """The cache keys ``cached_unread_count`` reads (a page view fetches them with its others)."""
+    return [_UNREAD_KEY.format(user.pk), _USER_GENERATION_KEY.format(user.pk), _VISIBILITY_GENERATION_KEY]
 
-    keys = [_UNREAD_KEY.format(user.pk), _USER_GENERATION_KEY.format(user.pk), _VISIBILITY_GENERATION_KEY]
-    found = cache.get_many(keys)
+
+def cached_unread_count(user) -> int:
+    """``unread_count(user)`` from the cache (one round trip when nothing changed, none when the page
+    view fetched the keys already: koffietafel.routing.prefetch)."""
+    keys = unread_cache_keys(user)
+    found = generations_.get_many(keys)
     generations = [generations_.current(key, found=found.get(key)) for key in keys[1:]]
     entry = found.get(keys[0])
     if entry is not None and list(entry[:2]) == generations:
         return entry[2]
     count = unread_count(user)
-    cache.set(keys[0], (*generations, count), UNREAD_COUNT_SECONDS)
+    generations_.store(keys[0], (*generations, count), UNREAD_COUNT_SECONDS)
     return count
 
 

@@ -148,6 +148,25 @@ def forget_catalogue(sender, **kwargs):
     catalogue.forget()
 
 
+def forget_memberships_of(sender, instance, **kwargs):
+    """A membership was saved or deleted: its user's cached memberships are read anew (policies.memberships)."""
+    from . import policies
+
+    policies.forget_cached_memberships(instance.user_id)
+
+
+def forget_routes(sender, **kwargs):
+    """Any page or Site saved or deleted: the route memo (koffietafel.routing) is rebuilt.
+
+    It shares the community catalogue's generation; connected for every sender (a page's signal
+    names its specific class), so anything that is not a page or a Site is let through at once.
+    """
+    from wagtail.models import Page, Site
+
+    if isinstance(sender, type) and (issubclass(sender, Page) or issubclass(sender, Site)):
+        forget_catalogue(sender, **kwargs)
+
+
 def connect():
     from django_comments.signals import comment_will_be_posted
     from django_comments_xtd.models import XtdComment
@@ -182,6 +201,9 @@ def connect():
                         dispatch_uid="community_catalogue_restriction_groups")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(forget_catalogue, dispatch_uid=f"community_catalogue_{signal!r}")
+    for signal in (post_save, post_delete):
+        signal.connect(forget_routes, dispatch_uid=f"community_routes_{signal!r}")
+        signal.connect(forget_memberships_of, sender=Membership, dispatch_uid=f"community_memberships_of_{signal!r}")
     post_save.connect(create_profile, sender=settings.AUTH_USER_MODEL, dispatch_uid="community_create_profile")
     pre_delete.connect(uncount_votes_of_deleted_user, sender=settings.AUTH_USER_MODEL,
                        dispatch_uid="community_uncount_votes_of_deleted_user")

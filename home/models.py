@@ -20,18 +20,19 @@ class HomePage(RoutedAncestorsMixin, Page):
         verbose_name = _("startpagina")
 
     def route(self, request, path_components):
-        """Routing through the communities index (/gemeenschappen/<community>/...) needs none of the
+        """Each step from the route memo when the request has one (koffietafel.routing). Without it,
+        routing through the communities index (/gemeenschappen/<community>/...) needs none of the
         index's own fields, so it is not fetched a second time as its specific class."""
-        from community.models import CommunityIndexPage
+        from koffietafel import routing
 
-        if len(path_components) > 1:
-            child = self.get_children().filter(slug=path_components[0]).first()
+        if path_components:
+            child = routing.child(
+                request, self, path_components[0],
+                specific=_specific_deferred_index if len(path_components) > 1 else routing.as_specific,
+            )
             if child is None:
                 raise Http404
-            child._cached_parent_obj = self
-            if child.specific_class is CommunityIndexPage:
-                return child.specific_deferred.route(request, path_components[1:])
-            return child.specific.route(request, path_components[1:])
+            return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -40,3 +41,10 @@ class HomePage(RoutedAncestorsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.home_context(user=request.user))
         return context
+
+
+def _specific_deferred_index(page):
+    """Routing passes through the communities index without reading its fields (no second query)."""
+    from community.models import CommunityIndexPage
+
+    return page.specific_deferred if page.specific_class is CommunityIndexPage else page.specific

@@ -57,7 +57,7 @@ def _cache():
 
 
 def new_generation(**_kwargs) -> None:
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.store(GENERATION_KEY, uuid.uuid4().hex, None, cache=_cache())
 
 
 def _on_model_change(sender, **kwargs):

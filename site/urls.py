@@ -1,7 +1,10 @@
-"""Root URLs. Wagtail serves every page not matched here (it must stay last)."""
+"""Root URLs. Wagtail serves every page not matched here (it must stay last).
+
+Wagtail's own URLs are used as they are, except its page view: the same view routed through the
+route memo (koffietafel.routing), under the same name and pattern."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,6 +16,7 @@ from community import sitemaps as community_sitemaps
 from community import views as community_views
 from community import views_notify as notify_views
 from home import views as home_views
+from koffietafel import routing
 from learning import views as learning_views
 
 urlpatterns = [
@@ -47,4 +51,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+]

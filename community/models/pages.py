@@ -47,7 +47,9 @@ class RoutedAncestorsMixin:
     the ancestors to resolve aliases, then the restrictions. Routing has just fetched every
     ancestor below the root and left each on its child as ``_cached_parent_obj``; when that chain
     is complete and holds no alias, the restrictions on those paths are the same answer in one
-    query. Anything else (an alias, a page not reached by routing) takes Wagtail's own way.
+    query, or in none when the page came from the route memo (koffietafel.routing), which keeps
+    every restriction row of its generation. Anything else (an alias, a page not reached by
+    routing) takes Wagtail's own way.
     """
 
     def get_view_restrictions(self):
@@ -64,6 +66,11 @@ class RoutedAncestorsMixin:
             return super().get_view_restrictions()
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        from koffietafel import routing
+
+        memo = routing.memo_of_page(self)
+        if memo is not None:
+            return memo.restrictions_on(paths)
         return PageViewRestriction.objects.filter(page__path__in=paths)
 
 
@@ -88,12 +95,15 @@ class CommunityIndexPage(RoutedAncestorsMixin, Page):
         return context
 
     def route(self, request, path_components):
-        """Every child is a CommunityPage: fetch it as one in one query instead of two (generic, specific)."""
+        """Every child is a CommunityPage: fetch it as one in one query instead of two (generic, specific),
+        or from the route memo (koffietafel.routing)."""
+        from koffietafel import routing
+
         if path_components:
-            community = CommunityPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if community is not None:
-                community._cached_parent_obj = self
-                return community.route(request, path_components[1:])
+            community = routing.child(request, self, path_components[0], fetch=_community_child)
+            if community is None:
+                raise Http404
+            return community.route(request, path_components[1:])
         return super().route(request, path_components)
 
 
@@ -241,6 +251,10 @@ class CommunityPage(RoutedAncestorsMixin, RoutablePageMixin, Page):
     @path("bijdragen/<int:pk>/antwoorden/<int:answer_id>/verbergen/", name="answer_hide")
     def answer_hide_route(self, request, pk, answer_id):
         return _views().answer_hide(request, self, pk, answer_id)
+
+
+def _community_child(index, slug):
+    return CommunityPage.objects.child_of(index).filter(slug=slug).first()
 
 
 def _views():

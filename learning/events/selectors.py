@@ -134,8 +134,6 @@ def benchmark_in_menu(user) -> bool:
     Every change that could alter the answer (a membership, an organisation's benchmark contacts, a
     community published or unpublished) starts a new version (receivers.py).
     """
-    from django.core.cache import cache
-
     from . import policies
 
     if not getattr(user, "is_authenticated", False):
@@ -143,19 +141,23 @@ def benchmark_in_menu(user) -> bool:
     if user.is_superuser and user.is_active:
         return True
     # The version and this user's answer (stored with the version it was worked out under) in one
-    # round trip to the cache: the header is on every page.
-    key = f"events:benchmark-menu:user:{user.pk}"
-    found = cache.get_many([MENU_CACHE_VERSION_KEY, key])
-    version = generations.current(MENU_CACHE_VERSION_KEY, found=found.get(MENU_CACHE_VERSION_KEY))
+    # round trip to the cache, or none when the page view fetched them already
+    # (koffietafel.routing.prefetch): the header is on every page.
+    version_key, key = menu_cache_keys(user)
+    found = generations.get_many([version_key, key])
+    version = generations.current(version_key, found=found.get(version_key))
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
     allowed = policies.can_open_benchmark(user)
-    cache.set(key, (version, allowed), MENU_CACHE_SECONDS)
+    generations.store(key, (version, allowed), MENU_CACHE_SECONDS)
     return allowed
 
 
-def forget_benchmark_menu(**_kwargs) -> None:
-    from django.core.cache import cache
+def menu_cache_keys(user) -> list[str]:
+    """The cache keys ``benchmark_in_menu`` reads for this user."""
+    return [MENU_CACHE_VERSION_KEY, f"events:benchmark-menu:user:{user.pk}"]
 
-    cache.delete(MENU_CACHE_VERSION_KEY)
+
+def forget_benchmark_menu(**_kwargs) -> None:
+    generations.delete(MENU_CACHE_VERSION_KEY)

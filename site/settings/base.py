@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "koffietafel.generations.RequestScopeMiddleware",  # cache generations read once per request
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community.ratelimits.ApiRateLimitMiddleware",  # before sessions: an API caller over its limit costs little

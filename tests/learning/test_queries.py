@@ -103,6 +103,7 @@ def test_case_story_index_queries_do_not_grow(client, home_page):
     small = count_queries(client, index.url)
 
     add(20, 3)
+    client.get(index.url)  # new pages start a new route memo (koffietafel.routing): compare warm with warm
     large = count_queries(client, index.url)
 
     MEASURED["case story index"] = (small, large)
@@ -118,6 +119,7 @@ def test_case_story_feed_queries_do_not_grow(client, home_page):
 
     for i in range(1, 25):
         make_story(index, f"Casusverhaal in de feed {i}")
+    client.get(f"{index.url}feed/")  # new pages start a new route memo (koffietafel.routing)
     large = count_queries(client, f"{index.url}feed/")
 
     MEASURED["case story feed"] = (small, large)
