@@ -6,7 +6,8 @@ view restrictions of the page and its ancestors. On a member's page that is four
 and about a quarter of the time spent in Python. Those rows change only when an editor does
 something, so each process keeps them in a *route memo*:
 
-- the Site for each (host name, port) asked for (Wagtail's own lookup, run once per host);
+- every Site with its root page (Wagtail's choice of site for a host name, and each site's root
+  path for page URLs, from these rows);
 - each site's root page, as its specific class;
 - each page reached while routing, by (parent id, slug), as its specific class;
 - every PageViewRestriction with its page's path.
@@ -43,13 +44,12 @@ from wagtail import views as wagtail_views
 
 from koffietafel import generations
 
-# Bounds on what one process keeps (host names come from requests; pages are bounded by the tree).
-MAX_SITES = 64
+# A bound on what one process keeps (pages are bounded by the tree; slugs come from requests).
 MAX_PAGES = 20_000
 _REQUEST_ATTR = "_koffietafel_route_memo"
 _PAGE_ATTR = "_koffietafel_route_memo"
 # Values Wagtail and Django cache on a page object: never shared between copies.
-_PER_COPY = ("specific", "specific_deferred", "_cached_parent_obj", _PAGE_ATTR)
+_PER_COPY = ("specific", "specific_deferred", "_cached_parent_obj", _PAGE_ATTR, "_wagtail_cached_site_root_paths")
 
 _lock = threading.Lock()
 _memo: RouteMemo | None = None
@@ -60,47 +60,69 @@ class RouteMemo:
 
     def __init__(self, generation: str):
         self.generation = generation
-        self.sites: dict[tuple[str, int], object] = {}
+        self._sites: list | None = None
         self.roots: dict[int, object] = {}
         self.children: dict[tuple[int, str], object] = {}
         self._restrictions: dict[str, list] | None = None
         self._site_root_paths = None
 
     # -- sites -------------------------------------------------------------------------------
-    def site_for(self, request):
-        """The request's Site (Wagtail's rules: Site._find_for_request), a copy; None if none."""
-        from django.http.request import split_domain_port
-        from wagtail.models import Site
+    def _all_sites(self) -> list:
+        """Every Site with its root page and that page's locale: one query per generation, for both
+        the request's site and every site's root path."""
+        sites = self._sites
+        if sites is None:
+            from wagtail.models import Site
 
-        key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-        if key in self.sites:
-            site = self.sites[key]
-        else:
-            site = Site._find_for_request(request)
-            if site is not None:
-                site.root_page = _clean(site.root_page)
-            if len(self.sites) < MAX_SITES:
-                self.sites[key] = site
+            sites = self._sites = list(Site.objects.select_related("root_page", "root_page__locale").order_by("pk"))
+            for site in sites:
+                _clean(site.root_page)
+        return sites
+
+    def site_for(self, request):
+        """The request's Site, a copy, or None: Wagtail's rules (Site._find_for_request) applied to
+        the memo's sites."""
+        from django.http.request import split_domain_port
+
+        hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+        site = _best_site(self._all_sites(), hostname, port)
         if site is None:
             return None
         clone = _copy(site)
         clone._state.fields_cache["root_page"] = _copy(site.root_page)
         return clone
 
-    def root_of(self, site):
-        """The site's root page as its specific class, a copy."""
-        page = self.roots.get(site.pk)
+    def root_of(self, site, *, deferred: bool = False):
+        """The site's root page as its specific class, a copy; ``deferred``: without its own fields
+        (routing below it reads none of them: no query for its specific row)."""
+        page = self.roots.get((site.pk, deferred))
         if page is None:
-            page = self.roots[site.pk] = _clean(site.root_page.localized.specific)
+            root = site.root_page.localized
+            page = self.roots[(site.pk, deferred)] = _clean(root.specific_deferred if deferred else root.specific)
         return self._hand_out(page)
 
     def site_root_paths(self):
-        """Site.get_site_root_paths() (Wagtail keeps it in the cache, one read per request)."""
+        """Site.get_site_root_paths(), from the memo's sites (Wagtail reads it from the cache, or with
+        a query of its own, on every request that builds a page URL)."""
         paths = self._site_root_paths
         if paths is None:
+            from django.conf import settings
             from wagtail.models import Site
+            from wagtail.models.sites import SiteRootPath
 
-            paths = self._site_root_paths = Site.get_site_root_paths()
+            sites = self._all_sites()
+            order = [(site.root_page.url_path, site.is_default_site) for site in sites]
+            if getattr(settings, "WAGTAIL_I18N_ENABLED", False) or len(set(order)) < len(order):
+                # Translations, or sites alike up to their host name (ordered there by the database's
+                # collation): Wagtail's own.
+                paths = Site.get_site_root_paths()
+            else:
+                ordered = sorted(sites, key=lambda site: (site.root_page.url_path, site.is_default_site), reverse=True)
+                paths = [
+                    SiteRootPath(site.id, site.root_page.url_path, site.root_url, site.root_page.locale.language_code)
+                    for site in ordered
+                ]
+            self._site_root_paths = paths
         return paths
 
     # -- pages -------------------------------------------------------------------------------
@@ -125,6 +147,8 @@ class RouteMemo:
     def _hand_out(self, page):
         clone = _copy(page)
         clone.__dict__[_PAGE_ATTR] = self
+        # Its URL without a request (``page.url`` in a template) reads every site's root path too.
+        clone.__dict__["_wagtail_cached_site_root_paths"] = self.site_root_paths()
         return clone
 
     # -- view restrictions -------------------------------------------------------------------
@@ -140,6 +164,26 @@ class RouteMemo:
                 restrictions.setdefault(restriction.page_path, []).append(restriction)
             self._restrictions = restrictions
         return [_copy(r) for path in paths for r in restrictions.get(path, ())]
+
+
+def _best_site(sites, hostname: str, port: int):
+    """wagtail.models.sites.get_site_for_hostname over rows in memory (None where it raises)."""
+    def match(site):
+        if site.hostname == hostname:
+            if site.port == port:
+                return 0  # MATCH_HOSTNAME_PORT
+            if site.is_default_site:
+                return 1  # MATCH_HOSTNAME_DEFAULT
+            return 3  # MATCH_HOSTNAME
+        return 2  # MATCH_DEFAULT
+
+    candidates = sorted((site for site in sites if site.hostname == hostname or site.is_default_site), key=match)
+    if candidates:
+        if len(candidates) == 1 or match(candidates[0]) in (0, 1):
+            return candidates[0]
+        if match(candidates[0]) == 2:
+            return candidates[len(candidates) == 2]
+    return None
 
 
 def _copy(instance):
@@ -178,8 +222,24 @@ def current_memo() -> RouteMemo | None:
         with _lock:
             memo = _memo
             if memo is None or memo.generation != generation:
+                _load_page_content_types()
                 memo = _memo = RouteMemo(generation)
     return memo
+
+
+_content_types_loaded = False
+
+
+def _load_page_content_types() -> None:
+    """Every page model's ContentType in Django's per-process cache with one query, once per process
+    (routing asks each page for its specific class: otherwise one query per page type)."""
+    global _content_types_loaded
+    if not _content_types_loaded:
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import get_page_models
+
+        ContentType.objects.get_for_models(*get_page_models())
+        _content_types_loaded = True
 
 
 def forget() -> None:
@@ -245,8 +305,9 @@ def serve(request, path):
         request._wagtail_site = site
         route = None
         if site is not None:
+            components = [part for part in path.split("/") if part]
             try:
-                route = memo.root_of(site).route(request, [part for part in path.split("/") if part])
+                route = memo.root_of(site, deferred=bool(components)).route(request, components)
             except Http404:
                 route = None
         request._wagtail_route_for_request = route

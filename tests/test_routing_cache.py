@@ -201,3 +201,49 @@ def test_the_admin_is_not_routed_through_the_memo(client, superuser, path, home_
     response = client.get(path)
     assert response.status_code == 200
     assert not hasattr(response.wsgi_request, "_koffietafel_route_memo")
+
+
+# -- Wagtail's choice of site, from the memo's rows ----------------------------------------------
+
+
+@pytest.mark.parametrize("sites, host, port", [
+    ([("default.nl", 80, True)], "default.nl", 80),
+    ([("default.nl", 80, True)], "other.nl", 80),
+    ([("default.nl", 80, True), ("other.nl", 80, False)], "other.nl", 80),
+    ([("default.nl", 80, True), ("other.nl", 8080, False)], "other.nl", 80),
+    ([("default.nl", 80, True), ("other.nl", 8080, False), ("other.nl", 9090, False)], "other.nl", 80),
+    ([("default.nl", 80, True), ("other.nl", 8080, False), ("other.nl", 9090, False)], "other.nl", 9090),
+    ([("other.nl", 8080, False), ("other.nl", 9090, False)], "other.nl", 80),
+    ([("other.nl", 8080, False)], "unknown.nl", 80),
+    ([("default.nl", 443, True), ("default.nl", 80, False)], "default.nl", 443),
+    ([("default.nl", 443, True), ("default.nl", 80, False)], "default.nl", 8000),
+])
+def test_the_memo_picks_the_site_wagtail_would(home_page, sites, host, port):
+    from wagtail.models.sites import get_site_for_hostname
+
+    Site.objects.all().delete()
+    for hostname, site_port, is_default in sites:
+        Site.objects.create(hostname=hostname, port=site_port, is_default_site=is_default, root_page=home_page)
+    try:
+        expected = get_site_for_hostname(host, port).pk
+    except Site.DoesNotExist:
+        expected = None
+    rows = list(Site.objects.select_related("root_page").order_by("pk"))
+    chosen = routing._best_site(rows, host, port)
+    assert (chosen.pk if chosen else None) == expected
+
+
+def test_a_second_site_serves_its_own_root_and_links_across_hosts(home_page, community, member):
+    from wagtail.models import Page
+
+    root = Page.get_first_root_node()
+    other_home = home_page.__class__(title="Andere site", slug="andere-site")
+    root.add_child(instance=other_home)
+    Site.objects.create(hostname="andere.example", port=80, root_page=other_home)
+    client = Client()
+    client.force_login(member)
+    assert client.get("/", HTTP_HOST="andere.example").status_code == 200
+    assert client.get(community.url, HTTP_HOST="andere.example").status_code == 404  # not in that tree
+    response = client.get(community.url)
+    assert response.status_code == 200
+    assert routing.current_memo().site_root_paths() == Site.get_site_root_paths()
