@@ -16,9 +16,8 @@ People's names and organisations come with the people generation (selectors.forg
 may post or sees hidden posts is part of the key, asked of the policy on every view.
 
 What pages show of other pages (community cards: titles, summaries, URLs, which are live; a
-community's framework) is shared under the pages generation (selectors.pages_generation): any page
-saved, deleted, published, unpublished or moved (a parent's new slug changes the URLs below it
-without a signal of their own) and any site saved or deleted (root paths: URLs) renew it.
+community's framework) is shared under the pages generation (selectors.pages_generation: the
+catalogue's, renewed by community/signals.py for any page or site change).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -83,16 +82,6 @@ def forget_all_posts(sender, **kwargs):
     _forget(None)
 
 
-def forget_pages(sender, instance=None, **kwargs):
-    """Any page or site changed (connected without a sender: every page class is a sender of its own)."""
-    from wagtail.models import Page, Site
-
-    if instance is None or isinstance(instance, (Page, Site)):
-        from . import selectors
-
-        selectors.forget_pages()
-
-
 def connect():
     from django_comments_xtd.models import XtdComment
     from wagtail.models import Page, PageViewRestriction
@@ -118,5 +107,3 @@ def connect():
     for signal in (page_published, page_unpublished):
         signal.connect(forget_posts_of_page, dispatch_uid=f"community_lists_page_{signal!r}")
     post_page_move.connect(forget_all_posts, dispatch_uid="community_lists_page_move")
-    for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
-        signal.connect(forget_pages, dispatch_uid=f"community_lists_pages_{signal!r}")

@@ -82,19 +82,31 @@ class _PageUrl:
 
 
 # What Wagtail pages show of one another (titles, URLs, which pages are live) changes only when a
-# page or a site changes: community/receivers_lists.py renews this generation then.
-PAGES_GENERATION_KEY = "community:pages-generation"
+# page or a site changes. The community catalogue's generation is renewed then (community/signals.py:
+# any page or site saved, deleted, published, unpublished or moved; the route memo, site/routing.py,
+# relies on it too), and every page request has already read it: copies of what pages show are kept
+# under it, at no extra round trip.
 CARD_ROWS_KEY = "community:card-rows"
 CARD_ROWS_SECONDS = 3600  # a safety net only: every change that matters renews the generation
+_card_rows_copy: tuple[str, list] | None = None
 
 
-def pages_generation(*, cache=None, found=generations._MISSING) -> str:
-    """The generation of what is read from Wagtail pages, kept in the fragments cache (see card_rows)."""
-    return generations.current(PAGES_GENERATION_KEY, cache=cache or caches["fragments"], found=found)
+def pages_generation() -> str:
+    """The generation copies of what pages show are kept under. Without a cache every worker shares
+    (catalogue.shared_cache) a new value each time: then no copy outlives a request."""
+    from . import catalogue
+
+    cache = catalogue.shared_cache()
+    if cache is None:
+        return uuid.uuid4().hex
+    return generations.current(catalogue.GENERATION_KEY, cache=cache)
 
 
 def forget_pages() -> None:
-    generations.renew(PAGES_GENERATION_KEY, cache=caches["fragments"])
+    """Copies of what pages show are outdated (also the catalogue and the route memo: one generation)."""
+    from . import catalogue
+
+    catalogue.forget()
 
 
 def card_rows() -> list[tuple]:
@@ -102,15 +114,22 @@ def card_rows() -> list[tuple]:
 
     The same for everyone (the policy decides per reader which to show: community_cards), so it
     is read once and shared, in the fragments cache under the pages generation: no query on a
-    warm page. That cache stores nothing when workers do not share it (scale_out.py): then each
-    request reads the rows again (one query), so no worker shows another's outdated titles.
+    warm page. Without a cache every worker shares each request reads the rows again (one query),
+    so no worker shows another's outdated titles.
     """
-    cache = caches["fragments"]
-    found = cache.get_many([PAGES_GENERATION_KEY, CARD_ROWS_KEY])
-    generation = pages_generation(cache=cache, found=found.get(PAGES_GENERATION_KEY))
-    stored = found.get(CARD_ROWS_KEY)
-    if stored is not None and stored[0] == generation:
-        return stored[1]
+    from . import catalogue
+
+    global _card_rows_copy
+    cache = caches["fragments"] if catalogue.shared_cache() is not None else None
+    generation = pages_generation()
+    if cache is not None:
+        kept = _card_rows_copy  # this process's copy of the current generation: no round trip
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        stored = cache.get(CARD_ROWS_KEY)
+        if stored is not None and stored[0] == generation:
+            _card_rows_copy = stored
+            return stored[1]
     # The generation was read before the rows: if it moves on meanwhile, this copy is never used.
     rows = (
         CommunityPage.objects.live().order_by("title", "pk")
@@ -122,7 +141,9 @@ def card_rows() -> list[tuple]:
         if root_paths is None:
             root_paths = Site.get_site_root_paths()
         built.append((pk, title, summary, visibility, path, depth, _PageUrl(url_path, root_paths).get_url()))
-    cache.set(CARD_ROWS_KEY, (generation, built), CARD_ROWS_SECONDS)
+    if cache is not None:
+        cache.set(CARD_ROWS_KEY, (generation, built), CARD_ROWS_SECONDS)
+        _card_rows_copy = (generation, built)
     return built
 
 

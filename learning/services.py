@@ -174,6 +174,9 @@ def framework_published(*, framework: FrameworkPage, revision=None) -> Framework
     _sync_prompts(framework, community, goals, now)
     if framework.section("themes") is not None:
         _sync_themes(framework, community)
+    # The community page's shared learning fragment shows the synced prompts (removed ones by
+    # update(), no signal): renewed here, after the sync, now and after the commit.
+    community_selectors.forget_pages()
 
     previous = (
         FrameworkChanged.objects.filter(framework=framework).exclude(revision=revision)

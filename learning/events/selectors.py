@@ -42,18 +42,52 @@ def upcoming_sessions(*, user, page_number=None, kind: str = "", now=None):
     return Paginator(qs.order_by("starts_at", "pk"), PAGE_SIZE).get_page(page_number)
 
 
-def community_meetups(*, community, user, limit: int = 5, now=None):
+def community_meetups(*, community, limit: int = 5, now=None):
     """The community page's upcoming meetups: only the columns its list shows (title, time, place).
 
-    Without the seat counts and the people of ``_for_list``: their GROUP BY over seven joined
-    tables took longer to plan than the rest of the community page's queries to run.
+    The same for everyone who may see the community (the tag asks the policy): no reader's rights
+    are in the query. Without the seat counts and the people of ``_for_list``: their GROUP BY over
+    seven joined tables took longer to plan than the rest of the community page's queries to run.
     """
     now = now or timezone.now()
-    qs = Session.objects.filter(community=community, kind=Session.Kind.MEETUP).visible_to(user)
-    qs = qs.filter(starts_at__gte=now, status=Session.Status.PUBLISHED).only(
-        "pk", "title", "starts_at", "format", "location"
-    )
+    qs = Session.objects.filter(
+        community=community, kind=Session.Kind.MEETUP, starts_at__gte=now, status=Session.Status.PUBLISHED
+    ).only("pk", "title", "starts_at", "format", "location")
     return list(qs.order_by("starts_at", "pk")[:limit])
+
+
+# The rendered list of a community's upcoming meetups, shared by everyone who may see the community,
+# in the fragments cache (nothing is stored there without a cache all workers share): stored with
+# the sessions generation it was made under and the moment its first meetup starts (then it shows
+# one that began). Any session saved or deleted renews the generation (receivers.py).
+SESSIONS_GENERATION_KEY = "events:sessions-generation"
+MEETUPS_KEY = "events:community-meetups:{community_id}:{language}"
+MEETUPS_SECONDS = 3600
+
+
+def community_meetups_html(*, community, render, language: str, now=None) -> str:
+    """``render(meetups)`` of community_meetups(), from the shared cache when still right."""
+    from django.core.cache import caches
+
+    cache = caches["fragments"]
+    key = MEETUPS_KEY.format(community_id=community.pk, language=language)
+    found = cache.get_many([SESSIONS_GENERATION_KEY, key])
+    generation = generations.current(SESSIONS_GENERATION_KEY, cache=cache, found=found.get(SESSIONS_GENERATION_KEY))
+    now = now or timezone.now()
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation and (stored[1] is None or now < stored[1]):
+        return stored[2]
+    # The generation was read before the rows: a change committed meanwhile renews it past this copy.
+    meetups = community_meetups(community=community, now=now)
+    html = render(meetups) if meetups else ""
+    cache.set(key, (generation, meetups[0].starts_at if meetups else None, html), MEETUPS_SECONDS)
+    return html
+
+
+def forget_sessions(**_kwargs) -> None:
+    from django.core.cache import caches
+
+    generations.renew(SESSIONS_GENERATION_KEY, cache=caches["fragments"])
 
 
 def session_detail(pk: int) -> Session | None:

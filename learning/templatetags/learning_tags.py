@@ -25,9 +25,14 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def active_prompts(context, community):
+def active_prompts(context, community, day=None):
+    """The prompts running on ``day`` (today). The community page caches the result in a fragment keyed
+    on the day, the pages generation (learning.services.framework_published renews it after the sync)
+    and whether the visitor may post."""
     request = context.get("request")
-    prompts = selectors.active_prompts(community=community)
+    if not community.numchild:
+        return ""  # no framework below the community, so no prompts: no query
+    prompts = selectors.active_prompts(community=community, day=day)
     if not prompts:
         return ""
     user = request.user if request else None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from community import policies as community_policies
 from learning.events import selectors
@@ -19,14 +21,22 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def community_meetups(context, community):
+    """Shown to everyone who may know the community, the same list for all of them (shared, cached)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if community is None or not community_policies.can_view_community(user, community):
         return ""
-    meetups = selectors.community_meetups(community=community, user=user)
-    if not meetups:
-        return ""
-    return render_to_string("events/includes/community_meetups.html", {"meetups": meetups}, request=request)
+    if not (getattr(user, "is_superuser", False) and user.is_active):
+        # Meetups of a community behind a Wagtail view restriction are listed for administrators only
+        # (policies.visible_sessions); the catalogue knows without a query.
+        if community.pk not in community_policies.visible_community_ids(user):
+            return ""
+
+    def render(meetups):
+        return render_to_string("events/includes/community_meetups.html", {"meetups": meetups}, request=request)
+
+    html = selectors.community_meetups_html(community=community, render=render, language=get_language())
+    return mark_safe(html)  # noqa: S308 - our own template, rendered above or before
 
 
 @register.simple_tag(takes_context=True)
