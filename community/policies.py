@@ -21,6 +21,8 @@ user may know or read runs no query at all.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Exists, OuterRef, Q
 
 from . import catalogue
@@ -246,6 +248,37 @@ def visible_posts_filter(user, *, prefix: str = "") -> Q:
     if facilitated:
         also_hidden |= Q(**{f"{prefix}community_id__in": facilitated})
     return condition & (not_hidden | also_hidden)
+
+
+class PostAccess(NamedTuple):
+    """``visible_posts_filter`` for rows already in memory: (community id, hidden, author id) -> may read.
+
+    Built by ``post_access`` from the same inputs as the SQL condition (readable community ids from
+    the catalogue, facilitated communities, administrator or not); tests/find/test_search_matches.py
+    checks both give the same posts for every kind of reader.
+    """
+
+    communities: frozenset
+    sees_all_hidden: bool  # administrators
+    sees_hidden_in: frozenset  # communities the reader facilitates
+    user_id: int | None
+
+    def allows(self, community_id, is_hidden, author_id) -> bool:
+        if community_id not in self.communities:
+            return False
+        if not is_hidden or self.sees_all_hidden:
+            return True
+        return (self.user_id is not None and author_id == self.user_id) or community_id in self.sees_hidden_in
+
+
+def post_access(user) -> PostAccess:
+    """The posts the user may read as a Python rule (no query), for lists cached for every reader."""
+    communities = frozenset(readable_community_ids(user))
+    if _is_admin(user):
+        return PostAccess(communities, True, frozenset(), user.pk)
+    if user is None or not user.is_authenticated:
+        return PostAccess(communities, False, frozenset(), None)
+    return PostAccess(communities, False, frozenset(facilitated_community_ids(user)), user.pk)
 
 
 def can_view_post(user, post) -> bool:

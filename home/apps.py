@@ -10,6 +10,10 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import receivers
+
+        receivers.connect()  # the site search's shared match lists (home/search_matches.py)
+
         # The anonymous page cache must hear of every change, also from processes that never build
         # its middleware (db_worker, cron and management commands, a shell), or their changes stay
         # invisible to anonymous visitors until the cached pages expire.

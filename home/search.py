@@ -1,7 +1,9 @@
 """The site search (/zoeken/): communities, frameworks, case stories, questions, stories and answers.
 
-Every type is searched over a queryset the access policy already narrowed (see community/search.py
-for posts and answers; pages below), so results, counts and snippets only ever come from what the
+With a cache every process shares, each type is ranked once per query for everyone and narrowed to
+the searcher by the access policy in Python (home/search_matches.py); otherwise each type is
+searched over a queryset the policy already narrowed (see community/search.py for posts and
+answers; pages below). Either way results, counts and snippets only ever come from what the
 searcher may see. Wagtail's project template searches ``Page.objects.live()`` without ``public()``;
 here pages are ``live().public()`` *and* inside communities the searcher may know exist.
 
@@ -11,7 +13,8 @@ merges the per-model rankings with reciprocal rank fusion: an item's score is th
 1 / (RRF_K + its rank there). That needs only the order of each list and works on every backend.
 Questions and practice stories are one list (one model, one index: their scores compare).
 
-Queries per page are fixed, whatever the number of matches: on the database backends one query
+Queries per page are fixed, whatever the number of matches. With the shared lists current: one
+query for the page's posts and one for its answers. Without them, on the database backends one query
 per list fetches the ranked rows up to the end of the page *and* counts every match of each type
 (``COUNT(*) OVER ()``), and one more loads the page's posts whole. Posts and answers are ranked as
 narrow rows, because the window count has to hold every match. The ranking itself still scores
@@ -28,14 +31,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
 from django.forms.utils import flatatt
-from django.utils.html import format_html, strip_tags
+from django.utils.html import conditional_escape, escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from community import policies
+from community import policies, selectors
 from community import search as post_search
-from community.models import CommunityPage, Post, Theme
+from community.models import Answer, CommunityPage, Post, Theme
+from home import search_matches
 
 PER_PAGE = 20
 RRF_K = 60
@@ -74,15 +78,18 @@ class _QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = [
-            format_html('<option value="{}"{}>{}</option>', option["value"],
-                        mark_safe(" selected") if option["selected"] else "", option["label"])  # noqa: S308
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        ]
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
-                           mark_safe("".join(options)))  # noqa: S308 - each option built by format_html
+        # Django's Select.optgroups for flat choices, without its option dictionaries: the first
+        # choice whose value matches is selected (tests/find/test_search_matches.py compares markup).
+        values = set(self.format_value(value))
+        options, has_selected = [], False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not has_selected and option_value in values
+            has_selected |= selected
+            options.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                           f"{conditional_escape(label)}</option>")
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           mark_safe("".join(options)))  # noqa: S308 - every option's value and label escaped
 
 
 class SearchForm(forms.Form):
@@ -109,9 +116,12 @@ class SearchForm(forms.Form):
         super().__init__(data)
         # Only communities whose posts the user may read are offered (and accepted) as a filter.
         readable = policies.readable_community_ids(user)
-        self.fields["gemeenschap"].choices = [("", _("Alle gemeenschappen"))] + list(
-            CommunityPage.objects.filter(pk__in=readable).order_by("title").values_list("pk", "title")
-        )
+        # Every live community in title order, shared by all readers (no query warm).
+        self.community_rows = selectors.card_rows()
+        readable_set = set(readable)
+        self.fields["gemeenschap"].choices = [("", _("Alle gemeenschappen"))] + [
+            (row[0], row[1]) for row in self.community_rows if row[0] in readable_set
+        ]
         community_id = (data or {}).get("gemeenschap")
         if community_id and str(community_id).isascii() and str(community_id).isdecimal() and len(str(community_id)) < 19:
             self.fields["thema"].queryset = Theme.objects.filter(community_id=int(community_id), community_id__in=readable)
@@ -262,6 +272,7 @@ class _Ranked:
 
     def __init__(self, *, backend, query, source: _Source):
         self.source = source
+        self.types, self.type_of = source.types, source.type_of
         self.windowed = _counts_come_with_rows(backend)
         queryset = _with_counts(source) if self.windowed else source.queryset
         self.results = backend.search(query, queryset, operator="and", order_by_relevance=source.relevance)
@@ -340,6 +351,68 @@ def _loaded(objects) -> list:
     return result
 
 
+SHOWN_POST_FIELDS = (
+    "pk", "community_id", "author_id", "kind", "title", "slug", "is_hidden", "created_at", "accepted_answer_id",
+    "body_html", "context_html", "tried_html", "building_blocks_html", "obstacles_html", "lessons_html",
+)
+
+
+def _loaded_matches(objects, *, access) -> list:
+    """``(type, object)`` of the page from the shared lists' bare ids (search_matches.Match).
+
+    One query for the posts (also those of the answers) and one for the answers; communities,
+    frameworks and case stories come with what they show (search_matches.PageMatch). The posts
+    are checked against the policy once more as loaded (``access``: policies.post_access), so a
+    change in flight while a list was shared never shows a post its reader may not read.
+    """
+    post_ids = {match.pk for kind, match in objects if kind in ("vragen", "verhalen")}
+    answer_ids = [match.pk for kind, match in objects if kind == "antwoorden"]
+    post_ids |= {match.post_id for kind, match in objects if kind == "antwoorden"}
+    # Without the community (its title and URL come from selectors.card_rows) and without the
+    # markdown sources (snippets quote the sanitised HTML).
+    posts = Post.objects.only(*SHOWN_POST_FIELDS).in_bulk(post_ids) if post_ids else {}
+    posts = {pk: post for pk, post in posts.items() if access.allows(post.community_id, post.is_hidden, post.author_id)}
+    answers = {}
+    if answer_ids:
+        answers = Answer.objects.select_related(None).only("pk", "post_id", "body_html", "submit_date")
+        answers = answers.in_bulk(answer_ids)
+        answers = {pk: answer for pk, answer in answers.items() if answer.post_id in posts}
+        for answer in answers.values():
+            answer.post = posts[answer.post_id]
+    result = []
+    for kind, match in objects:
+        if kind in ("vragen", "verhalen"):
+            obj = posts.get(match.pk)
+        elif kind == "antwoorden":
+            obj = answers.get(match.pk)
+        else:
+            obj = match  # a search_matches.PageMatch: what the result shows
+        if obj is not None:  # None: deleted (or no longer readable) since the list was made
+            result.append((kind, obj))
+    return result
+
+
+def _shared_hits(search, objects, *, form, user, query, request) -> list[post_search.Hit]:
+    """The page's hits from the shared lists: those already worked out for the query (for any reader:
+    a hit shows nothing of who reads it) from the cache, the rest loaded, worked out and added there."""
+    new = {}
+    wanted = [(kind, match) for kind, match in objects if (kind, match.pk) not in search.shown]
+    if wanted:
+        communities = {row[0]: (row[1], row[6]) for row in form.community_rows}  # (title, url)
+        loaded = _loaded_matches(wanted, access=policies.post_access(user))
+        for hit in _hits(loaded, query=query, request=request, communities=communities):
+            new[(hit.kind, hit.obj.pk)] = (hit.title, hit.url, hit.snippet, hit.context, hit.date, hit.solved)
+        search_matches.store_shown(search.place, search.shown, new)
+    hits = []
+    for kind, match in objects:
+        shown = search.shown.get((kind, match.pk)) or new.get((kind, match.pk))
+        if shown is not None:  # None: deleted (or no longer readable) since the list was made
+            title, url, snippet, context, date, solved = shown
+            hits.append(post_search.Hit(kind=kind, title=title, url=url, snippet=snippet, context=context,
+                                        date=date, solved=solved))
+    return hits
+
+
 def _count(outcome: Outcome, ranked: list[_Ranked]) -> None:
     counts = {t: n for item in ranked for t, n in item.counts.items()}
     outcome.counts = {t: counts[t] for t in TYPES if t in counts}
@@ -356,12 +429,15 @@ def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
         return outcome
     status = form.value("status")
     solved = {"opgelost": True, "onopgelost": False}.get(status or "")
-    sources = _sources(
-        user=user, kind_filter=outcome.active_type, community_id=form.value("gemeenschap"),
-        theme=form.value("thema"), solved=solved,
-    )
+    filters = {"kind_filter": outcome.active_type, "community_id": form.value("gemeenschap"),
+               "theme": form.value("thema"), "solved": solved}
     backend = post_search._backend()
-    ranked = [_Ranked(backend=backend, query=query, source=source) for source in sources]
+    shared = search_matches.usable(backend)
+    if shared:  # ranked once for everyone, narrowed to this user in Python (home/search_matches.py)
+        search = search_matches.narrowed(backend=backend, query=query, user=user, **filters)
+        ranked = search.ranked
+    else:
+        ranked = [_Ranked(backend=backend, query=query, source=source) for source in _sources(user=user, **filters)]
 
     if outcome.active_type:
         # The filter leaves at most one source, holding only the active type.
@@ -386,10 +462,13 @@ def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
         fused = []
         for item in ranked:
             for rank, obj in enumerate(item.rows(0, stop)):  # fetched above unless the page number was odd
-                fused.append((1.0 / (RRF_K + rank), item.source.type_of(obj), obj))
+                fused.append((1.0 / (RRF_K + rank), item.type_of(obj), obj))
         fused.sort(key=lambda entry: entry[0], reverse=True)
         objects = [(kind, obj) for _score, kind, obj in fused[stop - PER_PAGE : stop]]
-    outcome.hits = _hits(_loaded(objects), query=query, request=request)
+    if shared:
+        outcome.hits = _shared_hits(search, objects, form=form, user=user, query=query, request=request)
+    else:
+        outcome.hits = _hits(_loaded(objects), query=query, request=request)
     for hit in outcome.hits:
         hit.kind_label = TYPES[hit.kind]
     return outcome
@@ -420,23 +499,38 @@ def _stream_text(value) -> str:
     return " ".join(pieces)
 
 
-def _hits(objects, *, query, request) -> list[post_search.Hit]:
+def _hits(objects, *, query, request, communities=None) -> list[post_search.Hit]:
+    """The page's results as hits. ``communities``: ``{pk: (title, url)}`` (selectors.card_rows)
+    when the posts were loaded without their community and pages come as search_matches.PageMatch."""
+
+    def post_url_and_community(post):
+        if communities is None:
+            return post.get_url(request), post.community.title
+        title, url = communities.get(post.community_id) or (post.community.title, post.community.get_url(request))
+        return post.url_in(url), title
+
     hits = []
     for kind, obj in objects:
         if kind in ("vragen", "verhalen"):
+            url, community_title = post_url_and_community(obj)
             hits.append(post_search.Hit(
-                kind=kind, title=obj.title, url=obj.get_url(request),
+                kind=kind, title=obj.title, url=url,
                 snippet=post_search.highlight(post_search.post_text(obj), query),
-                context=obj.community.title, date=obj.created_at,
+                context=community_title, date=obj.created_at,
                 solved=obj.is_solved if obj.is_question else None, obj=obj,
             ))
         elif kind == "antwoorden":
             post = obj.post
+            url, community_title = post_url_and_community(post)
             hits.append(post_search.Hit(
-                kind=kind, title=post.title, url=f"{post.get_url(request)}#antwoord-{obj.pk}",
+                kind=kind, title=post.title, url=f"{url}#antwoord-{obj.pk}",
                 snippet=post_search.highlight(strip_tags(obj.body_html), query),
-                context=post.community.title, date=obj.submit_date, obj=obj,
+                context=community_title, date=obj.submit_date, obj=obj,
             ))
+        elif isinstance(obj, search_matches.PageMatch):
+            context = communities[obj.community_id][0] if kind == "kaders" else ""
+            hits.append(post_search.Hit(kind=kind, title=obj.title, url=obj.url, context=context, date=obj.date,
+                                        snippet=post_search.highlight(obj.text, query), obj=obj))
         elif kind == "gemeenschappen":
             hits.append(post_search.Hit(
                 kind=kind, title=obj.title, url=obj.get_url(request),

@@ -370,6 +370,38 @@ def test_search_page_query_count_does_not_grow_with_data(community_factory, comm
     assert large <= SEARCH_QUERY_BUDGET + extra
 
 
+# With the shared match lists current (home/search_matches.py), a search runs no ranking query: the
+# session, the user, their memberships, the page's posts and answers, the header's two.
+SEARCH_WARM_QUERY_BUDGET = 8
+
+
+def _warm_queries(client, path, params):
+    client.get(path, params)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member"])
+@pytest.mark.parametrize("params", [
+    {"q": "vroegsignalering"},
+    {"q": "vroegsignalering", "soort": "antwoorden"},
+    {"q": "vroegsignalering", "status": "onopgelost"},
+    {"q": "vroegsignalering", "gemeenschap": "COMMUNITY"},
+])
+def test_search_page_warm_query_count_does_not_grow_with_data(community_factory, community, member, facilitator,
+                                                              params, role):
+    client = client_for(member if role == "member" else None)
+    params = {key: (community.pk if value == "COMMUNITY" else value) for key, value in params.items()}
+    _every_type_matches(community_factory, community, member, facilitator, 0, 2)
+    small = _warm_queries(client, "/zoeken/", params)
+    _every_type_matches(community_factory, community, member, facilitator, 2, 23)
+    large = _warm_queries(client, "/zoeken/", params)
+    assert small == large
+    assert large <= SEARCH_WARM_QUERY_BUDGET
+
+
 def test_search_page_query_count_with_a_theme_filter(community, member, facilitator):
     from community.models import Theme
 
