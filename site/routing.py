@@ -45,7 +45,7 @@ from wagtail import views as wagtail_views
 from koffietafel import generations
 
 # A bound on what one process keeps (pages are bounded by the tree; slugs come from requests).
-MAX_PAGES = 20_000
+MAX_PAGES = 5_000
 _REQUEST_ATTR = "_koffietafel_route_memo"
 _PAGE_ATTR = "_koffietafel_route_memo"
 # Values Wagtail and Django cache on a page object: never shared between copies.

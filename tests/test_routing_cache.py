@@ -52,6 +52,39 @@ def test_a_warm_community_page_runs_no_routing_or_membership_query(community, me
     assert not [q for q in sql if '"wagtailcore_page"."slug" =' in q]
 
 
+def routing_queries(client, url, *, cold):
+    """The queries routing runs for one request (site, pages, view restrictions, memberships)."""
+    from django.core.cache import caches
+
+    if cold:
+        for alias in ("default", "fragments"):
+            caches[alias].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    routing_tables = ('SELECT "wagtailcore_site"', 'SELECT "wagtailcore_pageviewrestriction"',
+                      'SELECT "wagtailcore_page"', 'SELECT "django_content_type"',
+                      'SELECT "community_membership"."id", "community_membership"."user_id", '
+                      '"community_membership"."community_id", "community_membership"."role", '
+                      '"community_membership"."status", "community_membership"."created_at" FROM')
+    return len([q for q in queries.captured_queries if q["sql"].startswith(routing_tables)])
+
+
+def test_routing_queries_do_not_grow_with_pages_or_memberships(community_factory, community, member):
+    client = Client()
+    client.force_login(member)
+    client.get(community.url)
+    small = (routing_queries(client, community.url, cold=True), routing_queries(client, community.url, cold=False))
+    for i in range(12):
+        other = community_factory(title=f"Nog een gemeenschap {i}")
+        join(member, other)
+        PageViewRestriction.objects.create(page=other, restriction_type=PageViewRestriction.LOGIN)
+    client.get(community.url)
+    large = (routing_queries(client, community.url, cold=True), routing_queries(client, community.url, cold=False))
+    assert small == large
+    assert large[1] == 0  # warm: none at all
+    assert large[0] <= 5  # cold: site, index, community, view restrictions, memberships
+
+
 # -- changes reach the next request --------------------------------------------------------------
 
 

@@ -5,8 +5,9 @@ Imported at the end of production.py. Only the names a switch actually sets are 
 
 - REDIS_URL: every cache alias (page cache, rate-limit counters) in one shared Redis, and
   sessions in cache + database (``cached_db``), so any app server behind the load balancer serves
-  any visitor. Only then does the community catalogue (community/catalogue.py, who may read what)
-  outlive a request (COMMUNITY_CATALOGUE_CACHE).
+  any visitor. Only then does what decides access outlive a request (COMMUNITY_CATALOGUE_CACHE): the
+  community catalogue (community/catalogue.py, who may read what), each user's memberships
+  (community/policies.py) and the route memo (koffietafel.routing: sites, pages, view restrictions).
 - DATABASE_REPLICA_URL: a read replica; safe requests read from it, writes and the requests right
   after a visitor's own write go to the primary (koffietafel.db_router).
 - MEDIA_S3_BUCKET: uploaded media (images, documents) on S3-compatible object storage through
@@ -77,9 +78,10 @@ if ANONYMOUS_PAGE_CACHE_SECONDS > 0:
     )
     __all__ += ["ANONYMOUS_PAGE_CACHE_SECONDS", "MIDDLEWARE"]
 
-# The community catalogue (community/catalogue.py) grants access, so it is kept across requests
-# only in a cache every worker shares; with per-process local caches a worker would go on granting
-# access from its own old copy after a community was made private through another one.
+# The community catalogue (community/catalogue.py), users' memberships and the route memo
+# (koffietafel.routing) grant access, so they are kept across requests only with a cache every worker
+# shares; with per-process local caches a worker would go on granting access from its own old copy
+# after a community was made private through another one.
 COMMUNITY_CATALOGUE_CACHE = "default" if REDIS_URL else ""
 __all__ += ["COMMUNITY_CATALOGUE_CACHE"]
 
