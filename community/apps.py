@@ -10,8 +10,9 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers_lists, receivers_notify, signals
+        from . import receivers_lists, receivers_notify, receivers_post_page, signals
 
         signals.connect()
         receivers_notify.connect()
         receivers_lists.connect()
+        receivers_post_page.connect()

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -274,16 +275,20 @@ def _post_data(form, kind) -> dict:
 def _get_post(request, community, pk, kind=None) -> Post:
     post = selectors.post_for(user=request.user, community=community, pk=pk)
     if post is None:
-        if not request.user.is_authenticated and community.visibility != "private":
-            raise _LoginRequired
-        raise Http404
+        _not_found(request, community)
     post.community = community
     return post
 
 
+def _not_found(request, community):
+    if not request.user.is_authenticated and community.visibility != "private":
+        raise _LoginRequired
+    raise Http404
+
+
 def post_detail(request, community, pk, slug, kind):
     try:
-        post = _get_post(request, community, pk)
+        post = selectors.post_page_row(user=request.user, community=community, pk=pk) or _not_found(request, community)
     except _LoginRequired:
         return redirect_to_login(request.get_full_path())
     if post.kind != kind or post.slug != slug:
@@ -292,33 +297,53 @@ def post_detail(request, community, pk, slug, kind):
 
 
 def _post_page(request, community, post, answer_form, status=200):
+    """The post page. ``post`` is selectors.post_page_row's: the texts come with the shared header."""
     context = _context(request, community, post=post, answer_form=answer_form, **_post_perms(request, post))
-    context["thread_html"] = _thread_html(request, community, post, context)
+    context.update(_shared_parts(request, community, post, context))
     return TemplateResponse(request, "community/post_detail.html", context, status=status)
 
 
-def _thread_html(request, community, post, perms) -> str:
-    """The rendered answers, shared with every viewer who would see the same (community/fragments.py)."""
+def _shared_parts(request, community, post, perms) -> dict:
+    """The post's header (split where the follow buttons go), its thread and the blank answer form,
+    shared with every reader who would see the same (community/fragments.py): texts and answers are
+    read only when not in the cache. ``perms`` is the page's context (_post_perms, _context)."""
     user = request.user
-    activity = selectors.thread_activity(user=user, post=post)
+    activity = selectors.thread_activity(user=user, post=post) if post.did_something else selectors.NO_ACTIVITY
     viewer = (
         user.is_authenticated, perms["can_answer"], perms["can_accept"], perms["can_moderate"],
-        user.pk if any(activity.values()) else 0,  # did something here: a copy of their own
+        user.pk if post.did_something else 0,  # did something here: a copy of their own
     )
     if viewer[-1]:  # their copy shows what they did (a report renews no thread generation)
         viewer += tuple(tuple(sorted(activity[name])) for name in ("own_answer_ids", "voted_ids", "flagged_ids"))
-    page_url = community.url
-    key = fragments.thread_key(
-        post=post, page_url=page_url, people_generation=selectors.people_generation(), viewer=viewer
-    )
+    page_url = community.get_url(request)
+    header_key, thread_key = fragments.post_page_keys(post=post, page_url=page_url, viewer=viewer)
 
-    def render():
-        thread = selectors.post_thread(user=user, post=post, activity=activity)
-        context = {"post": post, "page_url": page_url, "user": user, **thread,
+    def header():
+        shown = selectors.post_header(post_id=post.pk, community=community)
+        # Solved and hidden as this view's row says: they are in the key (fragments.post_page_keys).
+        shown.accepted_answer_id, shown.is_hidden = post.accepted_answer_id, post.is_hidden
+        return render_to_string("community/includes/post_header.html", {"post": shown}, request=request)
+
+    def thread():
+        context = {"post": post, "page_url": page_url, "user": user,
+                   **selectors.post_thread(user=user, post=post, activity=activity),
                    **{name: perms[name] for name in ("can_answer", "can_accept", "can_moderate")}}
         return render_to_string("community/includes/thread.html", context, request=request)
 
-    return fragments.shared(request, key, render)
+    parts = [(header_key, header), (thread_key, thread)]
+    answer_form = perms.get("answer_form")
+    if perms["can_answer"] and answer_form is not None and not answer_form.is_bound:
+        def blank_answer_form():
+            return render_to_string("community/includes/answer_form.html",
+                                    {"post": post, "page_url": page_url, "answer_form": answer_form}, request=request)
+
+        parts.append((fragments.answer_form_key(post=post, page_url=page_url), blank_answer_form))
+    header_html, thread_html, *answer_form_html = fragments.shared_many(request, parts)
+    top, _marker, rest = header_html.partition(fragments.FOLLOW_BUTTONS_MARKER)
+    return {
+        "header_top": mark_safe(top), "header_rest": mark_safe(rest),  # noqa: S308 - our own rendered template
+        "thread_html": thread_html, "answer_form_html": answer_form_html[0] if answer_form_html else "",
+    }
 
 
 def _post_perms(request, post) -> dict:
@@ -395,7 +420,7 @@ def post_hide(request, community, pk):
 @login_guard
 def answer_create(request, community, pk):
     form = AnswerForm(request.POST)
-    post = selectors.post_for(user=request.user, community=community, pk=pk)
+    post = selectors.post_page_row(user=request.user, community=community, pk=pk)
     if post is None:
         # The question was deleted (or hidden) while the answer was being written: keep the text.
         form.is_valid()
@@ -403,7 +428,6 @@ def answer_create(request, community, pk):
                                  "Je tekst staat hieronder, zodat je hem kunt bewaren."))
         return TemplateResponse(request, "community/answer_stale.html", _context(request, community, form=form),
                                 status=404)
-    post.community = community
     if not policies.can_answer(request.user, post):
         raise Http404 if not policies.can_read_posts(request.user, community) else PermissionDenied
     limited = ratelimits.exceeded(request, "answer")

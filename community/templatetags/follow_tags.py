@@ -1,7 +1,8 @@
 """Template tags of find-and-follow: follow buttons and the join form's notification choice.
 
 What the user follows is read once per request (one query) and kept on the request object, so a
-page with many follow buttons still runs one query.
+page with many follow buttons still runs one query; a page that already knows (the post page reads
+it with the post: selectors.post_page_row) passes ``following`` and runs none.
 """
 
 from django import template
@@ -20,15 +21,13 @@ _KINDS = (
 
 
 @register.inclusion_tag("community/includes/follow_button.html", takes_context=True)
-def follow_button(context, target):
-    """``{% follow_button page %}``, ``{% follow_button post %}``, ``{% follow_button theme %}`` or a user."""
+def follow_button(context, target, following=None):
+    """``{% follow_button page %}``, ``{% follow_button post %}``, ``{% follow_button theme %}`` or a user;
+    ``following=True|False`` when the page already knows whether the user follows ``target``."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not services_notify.can_follow(user, target):
         return {}
-    followed = getattr(request, "_koffietafel_followed", None)
-    if followed is None:
-        followed = request._koffietafel_followed = services_notify.followed_ids(user)
     for model, kind, field in _KINDS:
         if isinstance(target, model):
             label = getattr(target, "title", None) or getattr(target, "name", "")
@@ -37,8 +36,13 @@ def follow_button(context, target):
         if not isinstance(target, get_user_model()):
             return {}
         kind, field, label = "persoon", "person", target.profile.name
+    if following is None:
+        followed = getattr(request, "_koffietafel_followed", None)
+        if followed is None:
+            followed = request._koffietafel_followed = services_notify.followed_ids(user)
+        following = target.pk in followed[field]
     return {
-        "kind": kind, "target_id": target.pk, "label": label, "following": target.pk in followed[field],
+        "kind": kind, "target_id": target.pk, "label": label, "following": following,
         "request": request, "csrf_token": context.get("csrf_token"),
     }
 

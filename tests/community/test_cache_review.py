@@ -53,19 +53,22 @@ def test_an_answer_accepted_while_a_reader_renders_is_not_stored_as_unaccepted(q
     """The post row is read before the thread's generation: a copy made from an old row must not outlive it."""
     from django.contrib.sessions.backends.cache import SessionStore
 
-    from community import views
+    from community import selectors, views
 
     reader = join(UserFactory(username="reader"), community).user
     reply = question.answers.order_by("pk").first()
-    stale_post = Post.objects.get(pk=question.pk)  # the reader's request loaded the post ...
+    # The reader's request loaded the post ...
+    stale_post = selectors.post_page_row(user=reader, community=community, pk=question.pk)
     services.answer_accept(user=member, post=question, answer=reply)  # ... then the accept committed
 
     request = rf.get(question.get_url())
     request.user, request.session = reader, SessionStore()
     perms = {"can_answer": True, "can_accept": False, "can_moderate": False}
-    views._thread_html(request, community, stale_post, perms)  # and rendered the thread from its old row
+    views._shared_parts(request, community, stale_post, perms)  # and rendered header and thread from its old row
 
-    assert "Geaccepteerd antwoord" in thread_of(page(reader, question.get_url()))
+    html = page(reader, question.get_url())
+    assert "Geaccepteerd antwoord" in thread_of(html)
+    assert "Opgelost" in html
 
 
 def test_a_theme_renamed_in_the_framework_shows_in_the_cached_post_list(community, member):
