@@ -18,6 +18,9 @@ may post or sees hidden posts is part of the key, asked of the policy on every v
 What pages show of other pages (community cards: titles, summaries, URLs, which are live; a
 community's framework) is shared under the pages generation (selectors.pages_generation: the
 catalogue's, renewed by community/signals.py for any page or site change).
+
+What a user follows is cached per user for the follow buttons (selectors.followed_ids): any of
+their Follow rows saved or deleted drops it.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -82,13 +85,19 @@ def forget_all_posts(sender, **kwargs):
     _forget(None)
 
 
+def forget_followed(sender, instance, **kwargs):
+    from . import selectors
+
+    selectors.forget_followed(instance.user_id)
+
+
 def connect():
     from django_comments_xtd.models import XtdComment
     from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from . import signals
-    from .models import Answer, CommunityPage, Post, Theme
+    from .models import Answer, CommunityPage, Follow, Post, Theme
 
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
@@ -107,3 +116,5 @@ def connect():
     for signal in (page_published, page_unpublished):
         signal.connect(forget_posts_of_page, dispatch_uid=f"community_lists_page_{signal!r}")
     post_page_move.connect(forget_all_posts, dispatch_uid="community_lists_page_move")
+    for signal in (post_save, post_delete):
+        signal.connect(forget_followed, sender=Follow, dispatch_uid=f"community_lists_followed_{signal!r}")

@@ -25,7 +25,9 @@ def member_counts() -> dict[int, int]:
     rest of the home page together at 5,000 members; the numbers change only when someone joins
     or leaves (community/signals.py forgets them then).
     """
-    counts = cache.get(MEMBER_COUNTS_KEY)
+    # Through koffietafel.generations (reads and writes): the home page fetches it together with its
+    # generations in one round trip (home/selectors.py).
+    counts = generations.get_many([MEMBER_COUNTS_KEY]).get(MEMBER_COUNTS_KEY)
     if counts is None:
         counts = dict(
             Membership.objects.filter(status=Membership.Status.ACTIVE)
@@ -33,15 +35,15 @@ def member_counts() -> dict[int, int]:
             .values_list("community_id")
             .annotate(n=Count("pk"))
         )
-        cache.set(MEMBER_COUNTS_KEY, counts, MEMBER_COUNTS_SECONDS)
+        generations.store(MEMBER_COUNTS_KEY, counts, MEMBER_COUNTS_SECONDS)
     return counts
 
 
 def forget_member_counts() -> None:
     # Now (later reads in this transaction) and after the commit (a request that recounted
     # meanwhile saw the old rows).
-    cache.delete(MEMBER_COUNTS_KEY)
-    transaction.on_commit(lambda: cache.delete(MEMBER_COUNTS_KEY))
+    generations.delete(MEMBER_COUNTS_KEY)
+    transaction.on_commit(lambda: generations.delete(MEMBER_COUNTS_KEY))
 
 
 class CommunityCard:
@@ -162,6 +164,39 @@ def community_cards(*, user, parent=None) -> list[CommunityCard]:
         CommunityCard(pk, title, summary, visibility, url, member_count=counts.get(pk, 0))
         for pk, title, summary, visibility, _path, _depth, url in rows if pk in visible
     ]
+
+
+FOLLOWED_KEY = "community:followed:{user_id}"
+FOLLOWED_SECONDS = 3600  # a safety net only: every change of the user's follows deletes it
+
+
+def followed_ids(user) -> dict[str, set[int]]:
+    """What the user follows (services_notify.followed_ids), kept per user in the cache every worker
+    shares, so the community page's follow button runs no query. Any Follow of the user saved or
+    deleted drops it (receivers_lists.forget_followed); without a shared cache it is read each time."""
+    from . import catalogue, services_notify
+
+    cache = catalogue.shared_cache()
+    if cache is None or not user.is_authenticated:
+        return services_notify.followed_ids(user)
+    key = FOLLOWED_KEY.format(user_id=user.pk)
+    followed = cache.get(key)
+    if followed is None:
+        followed = services_notify.followed_ids(user)
+        cache.set(key, followed, FOLLOWED_SECONDS)
+    return followed
+
+
+def forget_followed(user_id: int) -> None:
+    """Now (later reads in this transaction) and after the commit (a request that read the rows
+    meanwhile may have stored the old ones), as forget_member_counts."""
+    from . import catalogue
+
+    cache = catalogue.shared_cache()
+    if cache is not None:
+        key = FOLLOWED_KEY.format(user_id=user_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
 
 PEOPLE_GENERATION_KEY = "community:people-generation"

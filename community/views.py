@@ -120,6 +120,8 @@ def community_index(request, community):
         context["themes"] = SimpleLazyObject(lambda: context["posts"].themes)
     if context["can_moderate"]:
         context["pending_count"] = selectors.pending_requests(community).count()
+    if request.user.is_authenticated:  # the follow button's state, from the user's cached follows
+        context["follows_page"] = community.pk in selectors.followed_ids(request.user)["community"]
     return TemplateResponse(request, "community/community_page.html", context)
 
 

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from community import policies, selectors as community_selectors
@@ -11,6 +10,9 @@ from koffietafel import generations
 
 
 def home_context(*, user) -> dict:
+    # The member counts and the generations below in one round trip (the people generation is
+    # usually in the request's scope already: koffietafel.routing.prefetch).
+    generations.prefetch([community_selectors.MEMBER_COUNTS_KEY, *_GENERATION_KEYS])
     cards = community_selectors.community_cards(user=user)
     mine = set(policies.memberships(user))
     my_communities = [c for c in cards if c.pk in mine and policies.is_member(user, c)]
@@ -51,11 +53,13 @@ def latest_activity(*, user, cards) -> list[dict]:
     return activity
 
 
+_GENERATION_KEYS = (community_selectors.LATEST_GENERATION_KEY, community_selectors.PEOPLE_GENERATION_KEY)
+
+
 def _generations() -> tuple[str, str]:
     """community_selectors.latest_generation() and people_generation(), in one round trip to the cache."""
-    keys = [community_selectors.LATEST_GENERATION_KEY, community_selectors.PEOPLE_GENERATION_KEY]
-    found = cache.get_many(keys)
-    return tuple(generations.current(key, found=found.get(key)) for key in keys)
+    found = generations.get_many(_GENERATION_KEYS)
+    return tuple(generations.current(key, found=found.get(key)) for key in _GENERATION_KEYS)
 
 
 def _key(*parts) -> str:
