@@ -15,7 +15,8 @@ in the cache under a key made of everything it depends on:
 - the viewer's **class** for this thread: signed in or not, may answer, may accept, may moderate;
 - the viewer's own id **only when they did something in this thread** (an answer of their own,
   which they see even when hidden, a vote or a report): their copy is theirs alone. The check is
-  one query on every view, so the moment someone votes, their next view is their own copy.
+  made on every view with the post's row (selectors.post_page_row), so the moment someone votes,
+  their next view is their own copy.
 
 The post's **header** above the thread (kind, title, author, dates, the hidden notice, the text,
 themes and the learning links of a question) is the same for everyone who may read the post, so it
@@ -32,7 +33,11 @@ is shared too, under:
 Access is decided on every view from the post's own row (selectors.post_page_row); the header's
 texts are read only when it is not in the cache. What is personal (follow buttons, edit and
 moderation controls, a story's case story actions) is rendered per view; the blank answer form is
-the same for every member who may answer and is shared too (``answer_form_key``).
+the same for every member who may answer and is shared too.
+
+The generations are kept with the fragments, and each stored part carries the generations it was
+rendered under instead of having them in its key: generations and parts then come in one round
+trip (``post_page_parts``), and a part is used only while its generations are current.
 
 Forms in a shared fragment must not carry one viewer's CSRF token to another: the token is
 replaced by a placeholder before storing and by the viewer's own token on every use (the same
@@ -46,7 +51,7 @@ import hashlib
 import re
 import uuid
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -63,8 +68,9 @@ FRAGMENT_SECONDS = 600
 FOLLOW_BUTTONS_MARKER = "<!-- koffietafel:follow-buttons -->"
 
 
-def thread_generation(post_id: int) -> str:
-    return generations.current(THREAD_GENERATION_KEY.format(post_id=post_id))
+def _generations():
+    """Where the post page's generations live: with the fragments (one round trip for both)."""
+    return caches["fragments"]  # none without a cache every process shares (settings)
 
 
 def forget_thread(post_id: int | None) -> None:
@@ -75,14 +81,13 @@ def forget_thread(post_id: int | None) -> None:
     """
     if post_id is None:
         return
-    key = THREAD_GENERATION_KEY.format(post_id=post_id)
-    generations.renew(key)
+    generations.renew(THREAD_GENERATION_KEY.format(post_id=post_id), cache=_generations())
 
 
 def forget_post(post_id: int | None) -> None:
     """Something the post's shared header shows changed (its row, themes, organisations, learning link)."""
     if post_id is not None:
-        generations.renew(POST_GENERATION_KEY.format(post_id=post_id))
+        generations.renew(POST_GENERATION_KEY.format(post_id=post_id), cache=_generations())
 
 
 def forget_post_headers() -> None:
@@ -90,57 +95,53 @@ def forget_post_headers() -> None:
 
     Now and after the commit (site/generations.py). Rare (framework publishes, theme edits).
     """
-    generations.renew(POST_HEADERS_GENERATION_KEY)
+    generations.renew(POST_HEADERS_GENERATION_KEY, cache=_generations())
 
 
 def _key(prefix: str, parts) -> str:
     return prefix + hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def post_page_keys(*, post, page_url: str, viewer: tuple) -> tuple[str, str]:
-    """Keys of the post's shared header and thread, with their generations read in one cache round trip.
+def post_page_parts(request, *, post, page_url: str, viewer: tuple, renders: dict) -> dict[str, str]:
+    """The post page's shared parts, each stored or ``renders[name]()`` stored; with this reader's CSRF token.
 
-    ``post`` is the row the view read before the generations: what it decided from that row (the
-    accepted answer, hidden or not) goes in the keys itself.
+    ``renders`` holds "header", "thread" and, for a blank form, "answer_form". Their generations and
+    the stored parts come in one round trip (two when a part must be rendered). A part is stored
+    under a key of what the view decided before reading the generations (from the post row: the
+    accepted answer, hidden or not; the reader's class) together with the generations it was
+    rendered under, and used only while those are current: as if they were part of the key.
     """
-    from .selectors import PEOPLE_GENERATION_KEY
+    from .selectors import people_generation
 
-    names = (THREAD_GENERATION_KEY.format(post_id=post.pk), POST_GENERATION_KEY.format(post_id=post.pk),
-             PEOPLE_GENERATION_KEY, POST_HEADERS_GENERATION_KEY)
-    found = cache.get_many(names)
-    thread, own, people, headers = (generations.current(name, found=found.get(name)) for name in names)
-    common = (post.pk, post.accepted_answer_id, post.is_hidden, people, page_url, get_language())
-    return (
-        _key("community:post-header:", (*common, own, headers)),
-        _key("community:thread:", (*common, thread, *viewer)),
-    )
-
-
-def answer_form_key(*, post, page_url: str) -> str:
-    """The blank answer form under a post: the same for every member who may answer (their CSRF token aside)."""
-    return _key("community:answer-form:", (post.pk, post.kind, page_url, get_language()))
-
-
-def shared(request, key: str, render) -> str:
-    """The fragment stored under ``key``, or ``render()`` stored there; with this viewer's CSRF token."""
-    return shared_many(request, [(key, render)])[0]
-
-
-def shared_many(request, parts: list[tuple[str, object]]) -> list[str]:
-    """``shared`` for several (key, render) pairs, in one cache round trip (two when any is missing)."""
-    fragments = caches["fragments"]  # none without a cache every process shares (settings)
-    entries = fragments.get_many([key for key, _render in parts])
-    new = {}
-    for key, render in parts:
-        if key not in entries:
+    store = caches["fragments"]
+    names = {
+        "thread": THREAD_GENERATION_KEY.format(post_id=post.pk),
+        "post": POST_GENERATION_KEY.format(post_id=post.pk),
+        "headers": POST_HEADERS_GENERATION_KEY,
+    }
+    common = (post.pk, post.accepted_answer_id, post.is_hidden, page_url, get_language())
+    keys = {
+        "header": _key("community:post-header:", common),
+        "thread": _key("community:thread:", (*common, *viewer)),
+        "answer_form": _key("community:answer-form:", (post.pk, post.kind, page_url, get_language())),
+    }
+    keys = {name: keys[name] for name in renders}
+    found = store.get_many([*names.values(), *keys.values()])
+    current = {name: generations.current(key, cache=store, found=found.get(key)) for name, key in names.items()}
+    people = people_generation()  # read once per request with the page's other generations (routing)
+    stamps = {"header": (current["post"], current["headers"], people), "thread": (current["thread"], people),
+              "answer_form": ()}
+    result, new = {}, {}
+    for name, key in keys.items():
+        entry = found.get(key)
+        if entry is None or entry[0] != stamps[name]:
             placeholder = f"csrf-{uuid.uuid4().hex}"
-            entries[key] = new[key] = (placeholder, CSRF_INPUT.sub(rf"\g<1>{placeholder}\g<2>", str(render())))
-    if new:
-        fragments.set_many(new, FRAGMENT_SECONDS)
-    result = []
-    for key, _render in parts:
-        placeholder, content = entries[key]
+            content = CSRF_INPUT.sub(rf"\g<1>{placeholder}\g<2>", str(renders[name]()))
+            entry = new[key] = (stamps[name], placeholder, content)
+        _stamp, placeholder, content = entry
         if placeholder in content:
             content = content.replace(placeholder, get_token(request))
-        result.append(mark_safe(content))  # rendered by our own template, autoescaped there
+        result[name] = mark_safe(content)  # rendered by our own template, autoescaped there
+    if new:
+        store.set_many(new, FRAGMENT_SECONDS)
     return result

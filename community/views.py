@@ -318,11 +318,10 @@ def _shared_parts(request, community, post, perms) -> dict:
     if viewer[-1]:  # their copy shows what they did (a report renews no thread generation)
         viewer += tuple(tuple(sorted(activity[name])) for name in ("own_answer_ids", "voted_ids", "flagged_ids"))
     page_url = community.get_url(request)
-    header_key, thread_key = fragments.post_page_keys(post=post, page_url=page_url, viewer=viewer)
 
     def header():
         shown = selectors.post_header(post_id=post.pk, community=community)
-        # Solved and hidden as this view's row says: they are in the key (fragments.post_page_keys).
+        # Solved and hidden as this view's row says: they are in the key (fragments.post_page_parts).
         shown.accepted_answer_id, shown.is_hidden = post.accepted_answer_id, post.is_hidden
         return render_to_string("community/includes/post_header.html", {"post": shown}, request=request)
 
@@ -332,19 +331,19 @@ def _shared_parts(request, community, post, perms) -> dict:
                    **{name: perms[name] for name in ("can_answer", "can_accept", "can_moderate")}}
         return render_to_string("community/includes/thread.html", context, request=request)
 
-    parts = [(header_key, header), (thread_key, thread)]
+    def blank_answer_form():
+        return render_to_string("community/includes/answer_form.html",
+                                {"post": post, "page_url": page_url, "answer_form": answer_form}, request=request)
+
+    renders = {"header": header, "thread": thread}
     answer_form = perms.get("answer_form")
     if perms["can_answer"] and answer_form is not None and not answer_form.is_bound:
-        def blank_answer_form():
-            return render_to_string("community/includes/answer_form.html",
-                                    {"post": post, "page_url": page_url, "answer_form": answer_form}, request=request)
-
-        parts.append((fragments.answer_form_key(post=post, page_url=page_url), blank_answer_form))
-    header_html, thread_html, *answer_form_html = fragments.shared_many(request, parts)
-    top, _marker, rest = header_html.partition(fragments.FOLLOW_BUTTONS_MARKER)
+        renders["answer_form"] = blank_answer_form
+    parts = fragments.post_page_parts(request, post=post, page_url=page_url, viewer=viewer, renders=renders)
+    top, _marker, rest = parts["header"].partition(fragments.FOLLOW_BUTTONS_MARKER)
     return {
         "header_top": mark_safe(top), "header_rest": mark_safe(rest),  # noqa: S308 - our own rendered template
-        "thread_html": thread_html, "answer_form_html": answer_form_html[0] if answer_form_html else "",
+        "thread_html": parts["thread"], "answer_form_html": parts.get("answer_form", ""),
     }
 
 
