@@ -237,7 +237,7 @@ def facilitators_of(community):
 
 from django.core.paginator import Paginator  # noqa: E402
 from django.db.models import BigIntegerField, Value, Window, prefetch_related_objects  # noqa: E402
-from django.db.models import BooleanField  # noqa: E402
+from django.db.models import BooleanField, F  # noqa: E402
 from django.db.models.expressions import RawSQL  # noqa: E402
 
 from . import policies  # noqa: E402
@@ -454,15 +454,24 @@ def post_page_row(*, user, community, pk: int) -> Post | None:
 def post_header(*, post_id: int, community) -> Post:
     """The post with everything its shared header shows (community/includes/post_header.html).
 
-    Read only when that fragment is not in the cache; access was decided on post_page_row.
+    Read only when that fragment is not in the cache; access was decided on post_page_row. One
+    query for the post and its themes: the row comes once per theme (a post has a few), each with
+    that theme's columns, and ``post.themes.all()`` answers them without a query.
     """
-    post = (
+    theme_fields = {f"theme_{name}": F(f"themes__{name}") for name in ("pk", "community_id", "name", "slug")}
+    rows = list(
         Post.objects.filter(pk=post_id)
         .select_related("author__profile__organisation")
-        .prefetch_related("themes")
-        .get()
+        .annotate(**theme_fields)
+        .order_by("themes__community_id", "themes__name", "themes__pk")  # Theme.Meta.ordering
     )
+    if not rows:
+        raise Post.DoesNotExist
+    post = rows[0]
     post.community = community
+    themes = [Theme(pk=row.theme_pk, community_id=row.theme_community_id, name=row.theme_name, slug=row.theme_slug)
+              for row in rows if row.theme_pk is not None]
+    _set_prefetched(post, "themes", themes)
     if not post.is_question:
         prefetch_related_objects([post], "organisations")  # only practice stories show them
     return post

@@ -88,7 +88,7 @@ def test_changed_themes_and_a_renamed_theme_show(question, colleague, community)
     view(colleague, question)
     other = Theme.objects.create(community=community, name="Huisbezoek", slug="huisbezoek")
     question.themes.add(other)
-    assert "Huisbezoek" in header_of(view(colleague, question))
+    assert '<li class="tag">Huisbezoek</li><li class="tag">Vroegsignalering</li>' in header_of(view(colleague, question))
 
     other.posts.remove(question)  # from the theme's side
     assert "Huisbezoek" not in header_of(view(colleague, question))
