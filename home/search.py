@@ -31,6 +31,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
 from django.forms.utils import flatatt
+from django.template.loader import get_template
 from django.utils.html import conditional_escape, escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -394,22 +395,33 @@ def _loaded_matches(objects, *, access) -> list:
 
 def _shared_hits(search, objects, *, form, user, query, request) -> list[post_search.Hit]:
     """The page's hits from the shared lists: those already worked out for the query (for any reader:
-    a hit shows nothing of who reads it) from the cache, the rest loaded, worked out and added there."""
+    a hit shows nothing of who reads it) from the cache, the rest loaded, worked out, drawn and added there."""
     new = {}
     wanted = [(kind, match) for kind, match in objects if (kind, match.pk) not in search.shown]
     if wanted:
         communities = {row[0]: (row[1], row[6]) for row in form.community_rows}  # (title, url)
         loaded = _loaded_matches(wanted, access=policies.post_access(user))
-        for hit in _hits(loaded, query=query, request=request, communities=communities):
-            new[(hit.kind, hit.obj.pk)] = (hit.title, hit.url, hit.snippet, hit.context, hit.date, hit.solved)
+        for hit in _drawn(_hits(loaded, query=query, request=request, communities=communities)):
+            new[(hit.kind, hit.obj.pk)] = (hit.title, hit.url, hit.snippet, hit.context, hit.date, hit.solved, hit.html)
         search_matches.store_shown(search.place, search.shown, new)
     hits = []
     for kind, match in objects:
         shown = search.shown.get((kind, match.pk)) or new.get((kind, match.pk))
         if shown is not None:  # None: deleted (or no longer readable) since the list was made
-            title, url, snippet, context, date, solved = shown
-            hits.append(post_search.Hit(kind=kind, title=title, url=url, snippet=snippet, context=context,
-                                        date=date, solved=solved))
+            title, url, snippet, context, date, solved, html = shown
+            hit = post_search.Hit(kind=kind, title=title, url=url, snippet=snippet, context=context, date=date,
+                                  solved=solved, kind_label=TYPES[kind])
+            hit.html = html
+            hits.append(hit)
+    return hits
+
+
+def _drawn(hits: list[post_search.Hit]) -> list[post_search.Hit]:
+    """Each hit with its list item (``hit.html``), drawn once: the shared lists keep it per language."""
+    template = get_template("home/search_hit.html")
+    for hit in hits:
+        hit.kind_label = TYPES[hit.kind]
+        hit.html = template.render({"hit": hit})
     return hits
 
 
@@ -468,9 +480,7 @@ def run(*, form: SearchForm, user, request, page_number=None) -> Outcome:
     if shared:
         outcome.hits = _shared_hits(search, objects, form=form, user=user, query=query, request=request)
     else:
-        outcome.hits = _hits(_loaded(objects), query=query, request=request)
-    for hit in outcome.hits:
-        hit.kind_label = TYPES[hit.kind]
+        outcome.hits = _drawn(_hits(_loaded(objects), query=query, request=request))
     return outcome
 
 

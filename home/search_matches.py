@@ -31,6 +31,7 @@ shares (production without REDIS_URL): then, and on search backends that rank el
 from __future__ import annotations
 
 import hashlib
+import time
 from array import array
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -39,6 +40,7 @@ from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from community import catalogue, policies
@@ -50,6 +52,10 @@ LIST_KEY = "find:matches:{name}:{digest}"
 LIST_SECONDS = 600  # a safety net only: the generation makes a list stale the moment it is
 
 QUESTION, HIDDEN, SOLVED = 1, 2, 4  # bits of PostMatches.flags
+# This process's copies of recently used lists, by key: (generation, list, until). Used only while the
+# shared generation (read on every search) is still theirs, like a copy from the shared cache.
+_kept: dict = {}
+KEPT_MAX = 32
 
 
 def _cache():
@@ -214,7 +220,7 @@ BUILDERS = {
 
 
 def lists(backend, query: str, names) -> tuple[dict, dict, tuple]:
-    """The named match lists of ``query``, and the results already worked out for it (``shown``).
+    """The named match lists of ``query``, and the results already worked out for it in this language (``shown``).
 
     One round trip when they are current; a list missing or of another generation is built and
     stored. ``shown`` (``{(type, pk): hit fields}``, see store_shown) comes with the place to
@@ -223,29 +229,41 @@ def lists(backend, query: str, names) -> tuple[dict, dict, tuple]:
     cache = _cache()
     digest = hashlib.sha256(query.encode()).hexdigest()
     keys = {name: LIST_KEY.format(name=name, digest=digest) for name in names}
-    shown_key = SHOWN_KEY.format(digest=digest)
-    found = cache.get_many([GENERATION_KEY, shown_key, *keys.values()])
+    shown_key = SHOWN_KEY.format(language=get_language(), digest=digest)
+    found = cache.get_many([GENERATION_KEY, shown_key])
     # Read before any row: a change committed meanwhile renews it past what is built below.
     generation = generations.current(GENERATION_KEY, cache=cache, found=found.get(GENERATION_KEY))
-    result, missing = {}, {}
+    result = {}
     for name, key in keys.items():
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
-            result[name] = stored[1]
-        else:
-            result[name] = BUILDERS[name](backend, query)
-            missing[key] = (generation, result[name])
-    if missing:
-        cache.set_many(missing, LIST_SECONDS)
+        kept = _kept.get(key)  # this process's copy: no transfer of a long list when still current
+        if kept is not None and kept[0] == generation and kept[2] > time.monotonic():
+            result[name] = kept[1]
+    wanted = [name for name in keys if name not in result]
+    if wanted:
+        stored_lists = cache.get_many([keys[name] for name in wanted])
+        missing = {}
+        for name in wanted:
+            stored = stored_lists.get(keys[name])
+            if stored is not None and stored[0] == generation:
+                result[name] = stored[1]
+            else:
+                result[name] = BUILDERS[name](backend, query)
+                missing[keys[name]] = (generation, result[name])
+        if missing:
+            cache.set_many(missing, LIST_SECONDS)
+        if len(_kept) + len(wanted) > KEPT_MAX:
+            _kept.clear()
+        until = time.monotonic() + LIST_SECONDS  # as the shared copies (an index rebuild renews nothing)
+        _kept.update({keys[name]: (generation, result[name], until) for name in wanted})
     stored = found.get(shown_key)
     shown = stored[1] if stored is not None and stored[0] == generation else {}
     return result, shown, (shown_key, generation)
 
 
-# What a result shows (title, URL, snippet, context line, date, solved) is the same for every reader
-# who may see it: worked out once per query and kept with the lists, under the same generation. A
-# reader is only ever given the results of their own narrowed list.
-SHOWN_KEY = "find:shown:{digest}"
+# What a result shows (title, URL, snippet, context line, date, solved; drawn as its list item) is the
+# same for every reader who may see it: worked out once per query and language and kept with the
+# lists, under the same generation. A reader is only ever given the results of their own narrowed list.
+SHOWN_KEY = "find:shown:{language}:{digest}"  # drawn as list items in the reader's language
 SHOWN_MAX = 1000  # results kept per query (every page anyone looked at), beyond which it starts anew
 
 

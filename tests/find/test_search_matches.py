@@ -243,8 +243,12 @@ def test_a_list_stored_under_another_generation_is_never_used(community, member,
     generation, _matches = fragments.get(key)
     empty = search_matches.PostMatches.from_rows([])
     fragments.set(key, (generation, empty))
+    search_matches._kept.clear()  # this process's copy, else used first
     assert _summary(_client(reader).get("/zoeken/", {"q": "vroegsignalering"}))[0] == "0"  # the list is used
     fragments.set(key, ("an-older-generation", empty))
+    search_matches._kept.clear()
+    assert _summary(_client(reader).get("/zoeken/", {"q": "vroegsignalering"}))[0] == "1"
+    search_matches._kept[key] = ("an-older-generation", empty, float("inf"))  # nor a process's copy of another
     assert _summary(_client(reader).get("/zoeken/", {"q": "vroegsignalering"}))[0] == "1"
 
 
@@ -353,3 +357,31 @@ def test_the_filter_selects_draw_the_same_markup(community_factory, community, m
         field.widget = _DjangosOptions(choices=field.widget.choices)
         assert quick == form[name].as_widget(attrs={"class": "utrecht-select"}), name
     assert "Zorg &amp; &lt;Welzijn&gt; &quot;Oost&quot;" in str(form["gemeenschap"])
+
+
+def test_each_language_gets_its_own_results(community, member, facilitator, reader):
+    post = ask(member, community, title="Vroegsignalering in twee talen")
+    services.answer_accept(user=member, post=post, answer=answer(facilitator, post, body="Zo."))
+    client = _client(reader)
+    dutch = _results(client.get("/zoeken/", {"q": "vroegsignalering", "soort": "vragen"}))
+    client.cookies["django_language"] = "en"
+    english = _results(client.get("/zoeken/", {"q": "vroegsignalering", "soort": "vragen"}))
+    assert "Opgelost" in dutch and "Opgelost" not in english
+    client.cookies["django_language"] = "nl"
+    assert _results(client.get("/zoeken/", {"q": "vroegsignalering", "soort": "vragen"})) == dutch
+
+
+def test_a_process_copy_of_a_list_is_used_only_while_current_and_young(community, member, reader):
+    """An index rebuild (manage.py update_index) renews no generation: copies expire as the shared ones."""
+    import hashlib
+    import time
+
+    ask(member, community, title="Vroegsignalering een")
+    _client(reader).get("/zoeken/", {"q": "vroegsignalering"})
+    key = search_matches.LIST_KEY.format(name="posts", digest=hashlib.sha256(b"vroegsignalering").hexdigest())
+    generation, _matches, _until = search_matches._kept[key]
+    empty = search_matches.PostMatches.from_rows([])
+    search_matches._kept[key] = (generation, empty, time.monotonic() + 60)
+    assert _summary(_client(reader).get("/zoeken/", {"q": "vroegsignalering"}))[0] == "0"  # the copy is used
+    search_matches._kept[key] = (generation, empty, time.monotonic() - 1)
+    assert _summary(_client(reader).get("/zoeken/", {"q": "vroegsignalering"}))[0] == "1"
