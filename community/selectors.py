@@ -167,36 +167,40 @@ def community_cards(*, user, parent=None) -> list[CommunityCard]:
 
 
 FOLLOWED_KEY = "community:followed:{user_id}"
-FOLLOWED_SECONDS = 3600  # a safety net only: every change of the user's follows deletes it
+FOLLOWED_GENERATION_KEY = "community:followed-generation:{user_id}"
+FOLLOWED_SECONDS = 3600  # a safety net only: every change of the user's follows renews their generation
 
 
 def followed_ids(user) -> dict[str, set[int]]:
     """What the user follows (services_notify.followed_ids), kept per user in the cache every worker
-    shares, so the community page's follow button runs no query. Any Follow of the user saved or
-    deleted drops it (receivers_lists.forget_followed); without a shared cache it is read each time."""
+    shares, so the community page's follow button runs no query. Stored with the user's follows
+    generation, which any Follow of the user saved or deleted renews (receivers_lists.forget_followed);
+    without a shared cache it is read each time."""
     from . import catalogue, services_notify
 
     cache = catalogue.shared_cache()
     if cache is None or not user.is_authenticated:
         return services_notify.followed_ids(user)
-    key = FOLLOWED_KEY.format(user_id=user.pk)
-    followed = cache.get(key)
-    if followed is None:
-        followed = services_notify.followed_ids(user)
-        cache.set(key, followed, FOLLOWED_SECONDS)
+    keys = [FOLLOWED_GENERATION_KEY.format(user_id=user.pk), FOLLOWED_KEY.format(user_id=user.pk)]
+    found = generations.get_many(keys, cache=cache)
+    generation = generations.current(keys[0], cache=cache, found=found.get(keys[0]))
+    stored = found.get(keys[1])
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    # The generation was read before the rows: a follow committed meanwhile renews it past this copy
+    # (a plain delete would not stop a request that read the old rows from storing them afterwards).
+    followed = services_notify.followed_ids(user)
+    generations.store(keys[1], (generation, followed), FOLLOWED_SECONDS, cache=cache)
     return followed
 
 
 def forget_followed(user_id: int) -> None:
-    """Now (later reads in this transaction) and after the commit (a request that read the rows
-    meanwhile may have stored the old ones), as forget_member_counts."""
+    """The user's follows changed: now and after the commit (site/generations.py)."""
     from . import catalogue
 
     cache = catalogue.shared_cache()
     if cache is not None:
-        key = FOLLOWED_KEY.format(user_id=user_id)
-        cache.delete(key)
-        transaction.on_commit(lambda: cache.delete(key))
+        generations.renew(FOLLOWED_GENERATION_KEY.format(user_id=user_id), cache=cache)
 
 
 PEOPLE_GENERATION_KEY = "community:people-generation"
