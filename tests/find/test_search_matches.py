@@ -16,7 +16,6 @@ import re
 import pytest
 from django import forms
 from django.forms.utils import flatatt
-from django.test import Client
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,18 +24,10 @@ from community.models import CommunityPage, Post
 from home import search_matches
 from tests.community.conftest import answer, ask, join
 from tests.community.test_access_matrix import ROLES, VISIBILITIES, client_for, reads_posts
+from tests.find.test_search import client_for as _client
+from tests.find.test_search import results_html as _results
 
 
-def _client(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _results(response) -> str:
-    html = response.content.decode()
-    return html.split('id="results-heading"', 1)[-1].split("</main>", 1)[0] if 'id="results-heading"' in html else ""
 
 
 def _summary(response) -> tuple:
