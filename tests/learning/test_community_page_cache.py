@@ -17,19 +17,11 @@ from wagtail.models import PageViewRestriction
 
 from learning.events.models import Session
 from tests.factories import UserFactory
+from tests.home.test_home_page import home_as as page_as  # a page's HTML as this reader sees it
 from tests.learning.builders import body, days, goal, join, prompt, publish, theme
 from tests.learning.conftest import GOAL_ID, PROMPT_ID
 
 SECOND_PROMPT_ID = "00000000-0000-0000-0000-00000000b002"
-
-
-def page_as(client, user, community):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    response = client.get(community.url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def with_prompts(*prompts_):
