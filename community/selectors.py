@@ -333,6 +333,9 @@ def post_list_key(*, user, community, filter_key: str, theme_slug: str, page_num
     ))
 
 
+MAX_PAGE_NUMBER = 1_000_000  # far beyond any real list: a larger number shows the last page
+
+
 def community_posts(*, user, community, filter_key: str = "", theme_slug: str = "", page_number=1):
     """One page of the community's posts the user may read, newest first, with what cards show.
 
@@ -353,7 +356,8 @@ def community_posts(*, user, community, filter_key: str = "", theme_slug: str = 
     qs = qs.order_by("-created_at", "-pk")
     paginator = Paginator(qs, POSTS_PER_PAGE)
     try:
-        number = max(int(page_number), 1)
+        # Bounded: an OFFSET past the database's integer is an error, not an empty page (fuzzing).
+        number = min(max(int(page_number), 1), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * POSTS_PER_PAGE

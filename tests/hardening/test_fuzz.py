@@ -108,6 +108,14 @@ def test_sign_up_form(client, site_tree, email, username, password):
     assert response.status_code < 500
 
 
+@pytest.mark.parametrize("page", [str(2**63), "9" * 30, str(-(2**63) - 1)])
+def test_community_list_with_a_page_number_beyond_the_database_integer(client, community, page):
+    """Found by the fuzzer on PostgreSQL: ?pagina=<huge> made an OFFSET beyond bigint and answered 500."""
+    response = client.get(community.url, {"pagina": page})
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("value", ["²", "١٢", "9" * 30, "\x00"])
 def test_search_community_filter_with_odd_digits(client, site_tree, value):
     """Review finding: "²".isdigit() is True but int("²") fails."""
