@@ -245,7 +245,7 @@ from django.db.models import BooleanField, F  # noqa: E402
 from django.db.models.expressions import RawSQL  # noqa: E402
 
 from . import policies  # noqa: E402
-from .models import Answer, AnswerFlag, Follow, HelpfulVote, Post, Theme  # noqa: E402
+from .models import Answer, AnswerFlag, HelpfulVote, Post, Theme  # noqa: E402
 
 POSTS_PER_PAGE = 20
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import policies as community_policies, selectors as community_selectors
+from community import selectors as community_selectors
 from community.models import CommunityPage, Membership, NotificationKind, Post, Theme
 from community.services_notify import announce, notify_person
 from learning import policies

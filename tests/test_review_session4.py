@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 
 from community import services
-from community.models import CommunityPage, Membership, Post
+from community.models import CommunityPage, Membership
 from tests.community.conftest import answer, ask, join
 from tests.factories import UserFactory
 

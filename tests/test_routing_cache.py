@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from community import policies, services
 from koffietafel import routing
-from tests.community.conftest import ask, join
+from tests.community.conftest import join
 from tests.factories import UserFactory
 
 
